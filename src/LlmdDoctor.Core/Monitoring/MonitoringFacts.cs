@@ -1,0 +1,7 @@
+namespace LlmdDoctor.Core.Monitoring;
+
+/// <summary>What the monitoring APIs (Prometheus/Thanos, Grafana, Alertmanager) answered.</summary>
+public sealed record MonitoringFacts
+{
+    public static MonitoringFacts Empty { get; } = new();
+}
