@@ -10,7 +10,12 @@ namespace LlmdDoctor.Core.Checks;
 /// <summary>Everything collected for one run; the same for a live cluster, a bundle and the simulator.</summary>
 public sealed class DoctorInputs
 {
+    private IReadOnlyList<RequestFlow>? _flows;
+
     public ClusterSnapshot Cluster { get; init; } = ClusterSnapshot.Empty;
+
+    /// <summary>The request-flow map of <see cref="Cluster"/> (every Gateway × HTTPRoute rule), computed once.</summary>
+    public IReadOnlyList<RequestFlow> Flows => _flows ??= RequestFlowMap.Build(Cluster);
 
     /// <summary>Envoy admin data per gateway pod.</summary>
     public IReadOnlyList<GatewayEnvoyData> Envoy { get; init; } = [];
