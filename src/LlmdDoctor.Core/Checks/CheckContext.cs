@@ -67,6 +67,12 @@ public sealed class CheckContext
 
     public IReadOnlyList<Finding> Findings => _findings;
 
+    /// <summary>Why the check could not conclude, when it could not (reported as a skip, never as healthy).</summary>
+    public string? SkipReason { get; private set; }
+
+    /// <summary>Says the check could not conclude for the given reason (e.g. a version it needs is unknown).</summary>
+    public void Skip(string reason) => SkipReason = SkipReason is null ? reason : $"{SkipReason}; {reason}";
+
     /// <summary>Reports a finding. A check may only report codes it declared in <see cref="ICheck.Emits"/>.</summary>
     public void Report(Finding finding)
     {

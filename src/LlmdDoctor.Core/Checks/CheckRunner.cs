@@ -75,9 +75,15 @@ public sealed class CheckRunner
                 continue;
             }
 
-            var (result, duration, failed) = await RunOneAsync(check, inputs, cancellation).ConfigureAwait(false);
+            var (result, duration, failed, skipReason) = await RunOneAsync(check, inputs, cancellation).ConfigureAwait(false);
             findings.AddRange(result);
-            outcomes.Add(new CheckOutcome(check.Name, duration, failed, Skipped: false));
+            var selfSkipped = skipReason is not null && result.Count == 0;
+            if (skipReason is not null)
+            {
+                skipped.Add(new SkippedCheck(check.Name, skipReason));
+            }
+
+            outcomes.Add(new CheckOutcome(check.Name, duration, failed, Skipped: selfSkipped));
         }
 
         foreach (var (source, (state, names)) in denied)
@@ -97,7 +103,7 @@ public sealed class CheckRunner
 
     private static string Describe(InputState state, CheckInput input) => state.Source is { Length: > 0 } s ? s : input.ToString();
 
-    private async Task<(IReadOnlyList<Finding> Findings, TimeSpan Duration, bool Failed)> RunOneAsync(
+    private async Task<(IReadOnlyList<Finding> Findings, TimeSpan Duration, bool Failed, string? SkipReason)> RunOneAsync(
         ICheck check, DoctorInputs inputs, CancellationToken cancellation)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -108,20 +114,20 @@ public sealed class CheckRunner
         try
         {
             await work.WaitAsync(_timeout, cancellation).ConfigureAwait(false);
-            return (context.Findings, Stopwatch.GetElapsedTime(started), false);
+            return (context.Findings, Stopwatch.GetElapsedTime(started), false, context.SkipReason);
         }
         catch (TimeoutException)
         {
             timeout.Cancel();
-            return ([Failure(check, $"did not finish within {_timeout.TotalSeconds:0.###} s")], Stopwatch.GetElapsedTime(started), true);
+            return ([Failure(check, $"did not finish within {_timeout.TotalSeconds:0.###} s")], Stopwatch.GetElapsedTime(started), true, null);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            return ([Failure(check, $"did not finish within {_timeout.TotalSeconds:0.###} s")], Stopwatch.GetElapsedTime(started), true);
+            return ([Failure(check, $"did not finish within {_timeout.TotalSeconds:0.###} s")], Stopwatch.GetElapsedTime(started), true, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ([Failure(check, $"{ex.GetType().Name}: {ex.Message}")], Stopwatch.GetElapsedTime(started), true);
+            return ([Failure(check, $"{ex.GetType().Name}: {ex.Message}")], Stopwatch.GetElapsedTime(started), true, null);
         }
     }
 

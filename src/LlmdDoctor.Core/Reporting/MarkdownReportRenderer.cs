@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace LlmdDoctor.Core.Reporting;
+
+/// <summary>Renders a report as Markdown (for tickets and support cases).</summary>
+public static class MarkdownReportRenderer
+{
+    public static string Render(Report report)
+    {
+        var s = new StringBuilder();
+        var sum = report.Summary;
+        s.Append("# llm-d doctor report\n\n");
+        s.Append("Source: ").Append(report.Source.Kind).Append(" `").Append(report.Source.Name).Append("` · generated ").Append(report.GeneratedAt).Append("\n\n");
+        s.Append("**").Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
+            .Append(" info** · ").Append(sum.ChecksRun).Append(" checks run, ").Append(sum.ChecksSkipped).Append(" skipped\n");
+
+        s.Append("\n## Findings\n\n");
+        if (report.Findings.Count == 0)
+        {
+            s.Append("No findings.\n");
+        }
+        else
+        {
+            s.Append("| severity | code | name | subject | message | runbook |\n|---|---|---|---|---|---|\n");
+            foreach (var f in report.Findings)
+            {
+                var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
+                s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(Cell(subject))
+                    .Append(" | ").Append(Cell(f.Message)).Append(" | [").Append(f.Code).Append("](").Append(f.RunbookUrl).Append(") |\n");
+            }
+        }
+
+        if (report.Skipped.Count > 0)
+        {
+            s.Append("\n## Skipped checks\n\n");
+            foreach (var k in report.Skipped)
+            {
+                s.Append("- `").Append(k.Check).Append("`: ").Append(k.Reason).Append('\n');
+            }
+        }
+
+        if (report.Problems is { Count: > 0 } problems)
+        {
+            s.Append("\n## Not read\n\n");
+            foreach (var p in problems)
+            {
+                s.Append("- ").Append(p).Append('\n');
+            }
+        }
+
+        if (report.Flows.Count > 0)
+        {
+            s.Append("\n## Request flows\n\n| gateway | path | backend | body mode | model | probes |\n|---|---|---|---|---|---|\n");
+            foreach (var f in report.Flows)
+            {
+                var probes = string.Join(", ", f.Probes.Select(p => $"{p.Probe} {(p.Status == 0 ? p.Reason : p.Status)} {p.Ms}ms"));
+                s.Append("| ").Append(f.Gateway).Append(" | `").Append(f.Path).Append("` | ").Append(Cell(f.Backend)).Append(" | ")
+                    .Append(f.EffectiveBodyMode ?? "").Append(" | ").Append(Cell(f.Model ?? "")).Append(" | ").Append(probes).Append(" |\n");
+            }
+        }
+
+        return s.ToString();
+    }
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Findings;
+
+namespace LlmdDoctor.Core.Reporting;
+
+/// <summary>What other areas add to a flow of the report: its effective body mode and its probes.</summary>
+public interface IFlowAnnotations
+{
+    string? EffectiveBodyMode(RequestFlow flow);
+
+    IReadOnlyList<ReportFlowProbe> Probes(RequestFlow flow);
+}
+
+/// <summary>Builds the <see cref="Report"/> from a check run, after the user's policy was applied.</summary>
+public sealed class ReportBuilder
+{
+    public const string DefaultRunbookBaseUrl = "http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks";
+
+    public required ReportSource Source { get; init; }
+    public required DateTimeOffset GeneratedAt { get; init; }
+    public ReportPolicy Policy { get; init; } = ReportPolicy.None;
+    public string RunbookBaseUrl { get; init; } = DefaultRunbookBaseUrl;
+    public IFlowAnnotations? Annotations { get; init; }
+
+    public Report Build(CheckRun run, IReadOnlyList<RequestFlow> flows, IReadOnlyList<string>? problems = null)
+    {
+        var findings = Policy.Apply(run.Findings)
+            .OrderByDescending(f => f.Severity)
+            .ThenBy(f => f.Code, StringComparer.Ordinal)
+            .ThenBy(f => f.Subject.Key, StringComparer.Ordinal)
+            .ThenBy(f => f.Message, StringComparer.Ordinal)
+            .ToList();
+        var at = Timestamp(GeneratedAt);
+        return new Report
+        {
+            GeneratedAt = at,
+            Source = Source,
+            Summary = new ReportSummary
+            {
+                Critical = findings.Count(f => f.Severity == Severity.Critical),
+                Warning = findings.Count(f => f.Severity == Severity.Warning),
+                Info = findings.Count(f => f.Severity == Severity.Info),
+                ChecksRun = run.ChecksRun,
+                ChecksSkipped = run.ChecksSkipped,
+            },
+            Findings = [.. findings.Select(f => ToReport(f, at))],
+            Skipped = [.. run.Skipped.OrderBy(s => s.Check, StringComparer.Ordinal).Select(s => new ReportSkipped { Check = s.Check, Reason = s.Reason })],
+            Flows = [.. flows.Select(ToReport)],
+            Problems = problems is { Count: > 0 } ? [.. problems] : null,
+        };
+    }
+
+    public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private ReportFinding ToReport(Finding f, string at) => new()
+    {
+        Code = f.Code,
+        Name = f.Definition.Name,
+        Severity = f.Severity.ToName(),
+        Subject = new ReportSubject { Group = f.Subject.Group, Kind = f.Subject.Kind, Namespace = f.Subject.Namespace ?? "", Name = f.Subject.Name },
+        Message = f.Message,
+        Evidence = new SortedDictionary<string, string>(f.Evidence.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
+        Check = f.Check,
+        Runbook = f.Code,
+        RunbookUrl = $"{RunbookBaseUrl.TrimEnd('/')}/{f.Code}",
+        FirstSeen = f.FirstSeen == default ? at : Timestamp(f.FirstSeen),
+        LastSeen = f.LastSeen == default ? at : Timestamp(f.LastSeen),
+    };
+
+    private ReportFlow ToReport(RequestFlow flow) => new()
+    {
+        Gateway = flow.GatewayKey,
+        Route = flow.RouteKey,
+        Model = flow.Model,
+        Path = flow.PathPrefix,
+        Backend = flow.PrimaryBackend?.Describe() ?? "(none)",
+        Epp = flow.EndpointPicker,
+        EffectiveBodyMode = Annotations?.EffectiveBodyMode(flow),
+        Probes = Annotations is null ? [] : [.. Annotations.Probes(flow)],
+    };
+}

@@ -1,0 +1,118 @@
+using System.Text;
+
+namespace LlmdDoctor.Core.Reporting;
+
+/// <summary>Renders a report for a terminal: grouped by severity, aligned, colour only when asked for.</summary>
+public static class TextReportRenderer
+{
+    private const string Reset = "\u001b[0m";
+
+    public static string Render(Report report, bool colour = false)
+    {
+        var s = new StringBuilder();
+        s.Append("llm-d doctor · ").Append(report.Source.Kind).Append(' ').Append(report.Source.Name)
+            .Append(" · ").Append(report.GeneratedAt).Append('\n');
+        var sum = report.Summary;
+        s.Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
+            .Append(" info · ").Append(sum.ChecksRun).Append(" checks run, ").Append(sum.ChecksSkipped).Append(" skipped\n");
+
+        foreach (var severity in new[] { "critical", "warning", "info" })
+        {
+            var group = report.Findings.Where(f => f.Severity == severity).ToList();
+            if (group.Count == 0)
+            {
+                continue;
+            }
+
+            s.Append('\n').Append(Paint(severity.ToUpperInvariant(), severity, colour)).Append('\n');
+            foreach (var f in group)
+            {
+                var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
+                s.Append("  ").Append(f.Code).Append("  ").Append(f.Name.PadRight(38)).Append(' ').Append(subject).Append('\n');
+                s.Append("      ").Append(f.Message).Append('\n');
+                s.Append("      runbook: ").Append(f.RunbookUrl).Append("  (llmd-doctor explain ").Append(f.Code).Append(")\n");
+            }
+        }
+
+        if (report.Findings.Count == 0)
+        {
+            s.Append('\n').Append(Paint("No findings.", "ok", colour)).Append('\n');
+        }
+
+        if (report.Skipped.Count > 0)
+        {
+            s.Append("\nSKIPPED (not checked, not healthy)\n");
+            var width = report.Skipped.Max(k => k.Check.Length);
+            foreach (var k in report.Skipped)
+            {
+                s.Append("  ").Append(k.Check.PadRight(width)).Append("  ").Append(k.Reason).Append('\n');
+            }
+        }
+
+        if (report.Problems is { Count: > 0 } problems)
+        {
+            s.Append("\nNOT READ\n");
+            foreach (var p in problems)
+            {
+                s.Append("  ").Append(p).Append('\n');
+            }
+        }
+
+        AppendFlows(s, report.Flows);
+        return s.ToString();
+    }
+
+    private static void AppendFlows(StringBuilder s, List<ReportFlow> flows)
+    {
+        if (flows.Count == 0)
+        {
+            return;
+        }
+
+        s.Append("\nREQUEST FLOWS\n");
+        foreach (var gateway in flows.GroupBy(f => f.Gateway))
+        {
+            s.Append("  Gateway ").Append(gateway.Key).Append('\n');
+            var list = gateway.ToList();
+            for (var i = 0; i < list.Count; i++)
+            {
+                var f = list[i];
+                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(f.Path).Append(" → ").Append(f.Backend);
+                if (f.EffectiveBodyMode is { } mode)
+                {
+                    s.Append(" [").Append(mode).Append(']');
+                }
+
+                if (f.Model is { } model)
+                {
+                    s.Append(" model ").Append(model);
+                }
+
+                foreach (var p in f.Probes)
+                {
+                    s.Append("  ").Append(p.Probe).Append(' ').Append(p.Status == 0 ? p.Reason ?? "failed" : p.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        .Append(' ').Append(p.Ms).Append("ms");
+                }
+
+                s.Append('\n');
+            }
+        }
+    }
+
+    private static string Paint(string text, string severity, bool colour)
+    {
+        if (!colour)
+        {
+            return text;
+        }
+
+        var code = severity switch
+        {
+            "critical" => "\u001b[1;31m",
+            "warning" => "\u001b[1;33m",
+            "info" => "\u001b[1;36m",
+            _ => "\u001b[1;32m",
+        };
+        return code + text + Reset;
+    }
+}
