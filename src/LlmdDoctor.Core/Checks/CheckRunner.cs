@@ -88,13 +88,13 @@ public sealed class CheckRunner
 
         foreach (var (source, (state, names)) in denied)
         {
-            findings.Add(FindingCatalog.PermissionDenied.At(Subject.Doctor("rbac"),
+            findings.Add(FindingCatalog.PermissionDenied.At(Subject.Permission(source),
                 ("resource", source), ("reason", state.Reason), ("checks", string.Join(", ", names))) with { Check = "runner" });
         }
 
         foreach (var (source, (state, names)) in unavailable)
         {
-            findings.Add(FindingCatalog.SourceUnavailable.At(Subject.Doctor(source),
+            findings.Add(FindingCatalog.SourceUnavailable.At(Subject.Source(source),
                 ("source", source), ("reason", state.Reason), ("checks", string.Join(", ", names))) with { Check = "runner" });
         }
 

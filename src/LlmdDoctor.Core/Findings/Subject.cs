@@ -18,4 +18,10 @@ public sealed record Subject(string Group, string Kind, string? Namespace, strin
 
     /// <summary>The doctor itself: used for findings about a check or a source rather than a cluster object.</summary>
     public static Subject Doctor(string name) => new("llmd.doctor", "Check", null, name);
+
+    /// <summary>A data source the doctor reads (API server, Envoy admin, Prometheus, Grafana, Alertmanager).</summary>
+    public static Subject Source(string name) => new("llmd.doctor", "Source", null, name);
+
+    /// <summary>A resource the doctor's service account may not read.</summary>
+    public static Subject Permission(string resource) => new("llmd.doctor", "Permission", null, resource);
 }

@@ -86,6 +86,19 @@ public sealed class ReportFlowProbe
     public string? Reason { get; init; }
 }
 
+/// <summary>Writes the report as JSON: indented, UTF-8 text left readable (no \u0027 for quotes).</summary>
+public static class ReportJson
+{
+    private static readonly ReportJsonContext Context = new(new System.Text.Json.JsonSerializerOptions(ReportJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public static string Serialize(Report report) => System.Text.Json.JsonSerializer.Serialize(report, Context.Report);
+
+    public static Report? Deserialize(string json) => System.Text.Json.JsonSerializer.Deserialize(json, Context.Report);
+}
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     WriteIndented = true,

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Runbooks;
+
+namespace LlmdDoctor.Cli;
+
+/// <summary>The <c>llmd-doctor</c> command line (design.md §3).</summary>
+public static class DoctorCommandLine
+{
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellation = default)
+    {
+        var root = Build(console);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: {error.Message}").ConfigureAwait(false);
+            }
+
+            await console.Error.WriteLineAsync("Run 'llmd-doctor --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.UsageOrConfig;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, cancellation)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return ExitCodes.CouldNotRun;
+        }
+    }
+
+    public static RootCommand Build(CliConsole console)
+    {
+        var root = new RootCommand(
+            "llm-d doctor: walks every arrow of llm-d's request path (Gateway → Envoy ext_proc → Endpoint Picker → vLLM) and " +
+            "monitoring path (ServiceMonitor → Prometheus/Thanos → Grafana → Alertmanager), names what is broken with a " +
+            "stable code (LLMDnnnn) and links the runbook that fixes it.\n\n" +
+            "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration error; " +
+            "3 could not run (cluster unreachable, bundle unreadable).");
+
+        root.Subcommands.Add(NotYet("serve", "Run the agent: a cycle every interval, HTTP on :8080 with /metrics, /healthz, /readyz, /report and /runbooks/{code}", 9, console, withReportOptions: false));
+        root.Subcommands.Add(NotYet("report", "Print the running agent's latest report (default http://127.0.0.1:8080); what 'kubectl exec deploy/llmd-doctor -- llmd-doctor report' runs", 9, console));
+        root.Subcommands.Add(NotYet("check", "One live run against the cluster (in-cluster service account, or kubeconfig/--context) and print the report", 3, console));
+        root.Subcommands.Add(NotYet("analyze", "Run the same checks against a saved bundle directory (no cluster needed)", 3, console, argument: "DIR"));
+        root.Subcommands.Add(NotYet("collect", "Save a bundle (objects, Envoy dumps, probe transcripts) for analyze or a support case", 3, console, argument: "DIR", withReportOptions: false));
+        root.Subcommands.Add(Explain(console));
+        var fix = new Command("fix", "Print remediation manifests");
+        fix.Subcommands.Add(NotYet("envoyfilter", "Print the EnvoyFilter that switches a gateway's InferencePool routes to BUFFERED (--gateway NS/NAME)", 6, console, withReportOptions: false));
+        root.Subcommands.Add(fix);
+        root.Subcommands.Add(NotYet("demo", "Start the simulated llm-d cluster and run check against it (--scenario NAME, --serve)", 4, console));
+        return root;
+    }
+
+    private static Command Explain(CliConsole console)
+    {
+        var code = new Argument<string?>("CODE") { Description = "A finding code such as LLMD0401; without it, list every code", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("explain", "Print the runbook of a finding code (Meaning, Impact, Diagnosis, Mitigation, Verify)");
+        command.Arguments.Add(code);
+        command.SetAction(parse =>
+        {
+            var wanted = parse.GetValue(code);
+            if (string.IsNullOrWhiteSpace(wanted))
+            {
+                foreach (var d in FindingCatalog.All)
+                {
+                    console.Out.WriteLine($"{d.Code}  {d.DefaultSeverity.ToName(),-8}  {d.Name,-38}  {d.FiresWhen}");
+                }
+
+                return ExitCodes.Ok;
+            }
+
+            var runbook = FindingCatalog.Find(wanted) is null ? null : RunbookLibrary.Get(wanted);
+            if (runbook is null)
+            {
+                console.Error.WriteLine($"llmd-doctor: unknown finding code '{wanted}'; 'llmd-doctor explain' lists them");
+                return ExitCodes.UsageOrConfig;
+            }
+
+            console.Out.Write(runbook);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>A command whose engine has not landed: it says so and exits 2, never printing a made-up result.</summary>
+    private static Command NotYet(string name, string description, int issue, CliConsole console, string? argument = null, bool withReportOptions = true)
+    {
+        var command = new Command(name, description);
+        if (argument is not null)
+        {
+            command.Arguments.Add(new Argument<string>(argument));
+        }
+
+        if (withReportOptions)
+        {
+            new ReportOptions().AddTo(command);
+        }
+
+        command.SetAction(_ =>
+        {
+            console.Error.WriteLine($"llmd-doctor {name}: not available yet in this build (its engine lands with issue #{issue}).");
+            return ExitCodes.UsageOrConfig;
+        });
+        return command;
+    }
+}

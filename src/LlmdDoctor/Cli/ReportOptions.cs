@@ -1,0 +1,81 @@
+using System.CommandLine;
+using LlmdDoctor.Configuration;
+using LlmdDoctor.Core.Reporting;
+
+namespace LlmdDoctor.Cli;
+
+/// <summary>The options every report-producing command shares (design.md §3).</summary>
+public sealed class ReportOptions
+{
+    public Option<string> Output { get; } = new("--output", "-o")
+    {
+        Description = "Output format: text (default; colour only on a terminal, NO_COLOR honoured), json (schemaVersion 1) or markdown",
+        DefaultValueFactory = _ => "text",
+    };
+
+    public Option<string> FailOn { get; } = new("--fail-on")
+    {
+        Description = "Exit 1 when a finding is at or above this severity: critical (default), warning, info or none",
+        DefaultValueFactory = _ => "critical",
+    };
+
+    public Option<string[]> Suppress { get; } = new("--suppress")
+    {
+        Description = "Hide a finding code, or a code for one object: CODE or CODE=NAMESPACE/NAME (repeatable)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string?> Config { get; } = new("--config")
+    {
+        Description = "Configuration file (YAML); environment variables LLMD_DOCTOR_* override it",
+    };
+
+    public ReportOptions()
+    {
+        Output.AcceptOnlyFromAmong("text", "json", "markdown");
+        FailOn.AcceptOnlyFromAmong("critical", "warning", "info", "none");
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Output);
+        command.Options.Add(FailOn);
+        command.Options.Add(Suppress);
+        command.Options.Add(Config);
+    }
+
+    /// <summary>The settings a command runs with, or a usage/config error message.</summary>
+    public (ReportSettings? Settings, string? Error) Read(ParseResult parse, CliConsole console)
+    {
+        DoctorConfig config;
+        try
+        {
+            var path = parse.GetValue(Config);
+            config = path is null ? DoctorConfigLoader.Load("", "(defaults)", EnvironmentOf(console)) : DoctorConfigLoader.LoadFile(path, EnvironmentOf(console));
+        }
+        catch (ConfigException ex)
+        {
+            return (null, ex.Message);
+        }
+
+        var suppressions = new List<Suppression>();
+        foreach (var text in parse.GetValue(Suppress) ?? [])
+        {
+            if (!Suppression.TryParse(text, out var s, out var error))
+            {
+                return (null, $"--suppress {error}");
+            }
+
+            suppressions.Add(s!);
+        }
+
+        _ = ExitCodes.TryParseFailOn(parse.GetValue(FailOn), out var failOn);
+        return (new ReportSettings(config, config.Policy(suppressions), failOn, parse.GetValue(Output) ?? "text"), null);
+    }
+
+    private static Dictionary<string, string?> EnvironmentOf(CliConsole console) =>
+        DoctorConfigLoader.EnvironmentKeys.Keys.ToDictionary(k => k, console.Environment, StringComparer.Ordinal);
+}
+
+/// <summary>What a report-producing command was asked for.</summary>
+public sealed record ReportSettings(DoctorConfig Config, ReportPolicy Policy, FailOn FailOn, string Format);

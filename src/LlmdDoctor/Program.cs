@@ -1,0 +1,3 @@
+using LlmdDoctor.Cli;
+
+return await DoctorCommandLine.RunAsync(args, CliConsole.System()).ConfigureAwait(false);

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Runbooks;
+
+namespace LlmdDoctor.Core.Tests.Catalog;
+
+public sealed partial class CatalogTests
+{
+    [GeneratedRegex(@"^LLMD\d{4}$")]
+    private static partial Regex CodeShape();
+
+    [Fact]
+    public void Codes_are_well_formed_unique_and_in_order()
+    {
+        var codes = FindingCatalog.All.Select(d => d.Code).ToList();
+        Assert.All(codes, c => Assert.Matches(CodeShape(), c));
+        Assert.Equal(codes.Count, codes.Distinct().Count());
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+        Assert.Equal(FindingCatalog.All.Count, FindingCatalog.All.Select(d => d.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_catalog_holds_every_code_of_the_design_contract()
+    {
+        // design.md §5: codes and names are a contract, only ever added to.
+        string[] contract =
+        [
+            "LLMD0001 CheckFailed", "LLMD0002 PermissionDenied", "LLMD0003 SourceUnavailable",
+            "LLMD0101 GatewayNotReady", "LLMD0102 HTTPRouteNotAccepted", "LLMD0103 RouteBackendMissing",
+            "LLMD0201 InferencePoolNotAccepted", "LLMD0202 InferencePoolNoReadyEndpoints", "LLMD0203 EndpointPickerNotReady",
+            "LLMD0204 EndpointPickerUnreachableFromGateway", "LLMD0205 EndpointPickerRejects", "LLMD0206 InferencePoolApiMismatch",
+            "LLMD0301 ExtProcBodyLossRisk", "LLMD0302 EnvoyFilterFixNotCovering", "LLMD0303 EnvoyFilterStaleRouteName",
+            "LLMD0304 ExtProcTrailerModeMissing", "LLMD0305 EnvoyRouteNotProgrammed",
+            "LLMD0401 ChatCompletionBodyLost", "LLMD0402 ModelNameMismatch", "LLMD0403 GatewayAuthRequired", "LLMD0404 GatewayProbeFailed",
+            "LLMD0405 InferenceRequestShed", "LLMD0406 NoHealthyUpstream", "LLMD0407 EndpointPickerBypassed", "LLMD0408 ModelListFailing",
+            "LLMD0409 ProbeSlow",
+            "LLMD0501 UserWorkloadMonitoringDisabled", "LLMD0502 NamespaceNotMonitored", "LLMD0503 MonitorMissing",
+            "LLMD0504 MonitorSelectsNothing", "LLMD0505 ScrapeTargetsDown", "LLMD0506 MetricsAbsent", "LLMD0507 MetricPrefixMismatch",
+            "LLMD0508 GpuMetricsAbsent",
+            "LLMD0601 DatasourceUnreachable", "LLMD0602 DatasourceUnauthorized", "LLMD0603 DatasourceSchemeMismatch",
+            "LLMD0604 GrafanaNoMatchingInstance", "LLMD0605 GrafanaDatasourceNotSynced", "LLMD0606 GrafanaDatasourceUnhealthy",
+            "LLMD0607 DashboardQueriesEmpty",
+            "LLMD0701 AlertDeliveryBroken", "LLMD0702 AlertRulesNotLoaded",
+            "LLMD0801 KnownIssue",
+        ];
+        Assert.Equal(contract, FindingCatalog.All.Select(d => $"{d.Code} {d.Name}"));
+    }
+
+    [Theory]
+    [InlineData("LLMD0001", Severity.Warning)]
+    [InlineData("LLMD0101", Severity.Critical)]
+    [InlineData("LLMD0206", Severity.Warning)]
+    [InlineData("LLMD0403", Severity.Info)]
+    [InlineData("LLMD0409", Severity.Info)]
+    [InlineData("LLMD0507", Severity.Warning)]
+    [InlineData("LLMD0701", Severity.Critical)]
+    [InlineData("LLMD0801", Severity.Warning)]
+    public void Default_severities_follow_the_contract(string code, Severity expected) =>
+        Assert.Equal(expected, FindingCatalog.Find(code)!.DefaultSeverity);
+
+    [Fact]
+    public void Every_code_has_a_runbook_and_every_runbook_a_code()
+    {
+        var codes = FindingCatalog.All.Select(d => d.Code).ToList();
+        Assert.Equal(codes, RunbookLibrary.Codes);
+    }
+
+    [Fact]
+    public void Every_runbook_names_its_code_severity_and_has_the_five_sections()
+    {
+        foreach (var definition in FindingCatalog.All)
+        {
+            var text = RunbookLibrary.Get(definition.Code)!;
+            var lines = text.Split('\n');
+            Assert.Equal($"# {definition.Code} {definition.Name}", lines[0].TrimEnd());
+            Assert.StartsWith($"Severity: {definition.DefaultSeverity.ToName()} ", lines[2]);
+            var sections = lines.Where(l => l.StartsWith("## ", StringComparison.Ordinal)).Select(l => l.TrimEnd()).ToList();
+            Assert.Equal(["## Meaning", "## Impact", "## Diagnosis", "## Mitigation", "## Verify"], sections);
+            Assert.Contains("```", text);
+        }
+    }
+
+    [Fact]
+    public void Every_code_is_emitted_by_a_registered_check_or_listed_pending_with_its_issue()
+    {
+        var emitted = CheckRegistry.All.SelectMany(c => c.Emits).Concat(FindingCatalog.RunnerCodes).Select(d => d.Code).ToHashSet();
+        foreach (var d in FindingCatalog.All)
+        {
+            var pending = FindingCatalog.Pending.ContainsKey(d.Code);
+            Assert.True(emitted.Contains(d.Code) ^ pending,
+                pending ? $"{d.Code} is listed pending but a check emits it: remove it from Pending"
+                        : $"{d.Code} is emitted by no registered check and not listed pending");
+        }
+
+        Assert.All(FindingCatalog.Pending.Values, v => Assert.Matches(@"^issue #\d+$", v));
+        Assert.All(FindingCatalog.Pending.Keys, k => Assert.NotNull(FindingCatalog.Find(k)));
+    }
+
+    [Fact]
+    public void Registered_checks_have_unique_names_descriptions_and_declared_codes()
+    {
+        var names = CheckRegistry.All.Select(c => c.Name).ToList();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.All(CheckRegistry.All, c =>
+        {
+            Assert.Matches(@"^[a-z]+\.[A-Za-z]+$", c.Name);
+            Assert.False(string.IsNullOrWhiteSpace(c.Description));
+            Assert.NotEmpty(c.Emits);
+            Assert.NotEmpty(c.Inputs);
+        });
+    }
+
+    [Fact]
+    public void Each_area_list_is_sorted_by_check_name()
+    {
+        foreach (var list in new[] { ClusterChecks.All, EnvoyChecks.All, EndpointPickerChecks.All, ProbeChecks.All, MonitoringChecks.All })
+        {
+            var names = list.Select(c => c.Name).ToList();
+            Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        }
+    }
+
+    [Fact]
+    public void A_message_template_needs_all_its_evidence()
+    {
+        var subject = Subject.Gateway("ns", "gw");
+        var ex = Assert.Throws<ArgumentException>(() => FindingCatalog.GatewayNotReady.At(subject, ("gateway", "ns/gw")));
+        Assert.Contains("reason", ex.Message);
+        var finding = FindingCatalog.GatewayNotReady.At(subject, ("gateway", "ns/gw"), ("reason", "no address"));
+        Assert.Equal("Gateway ns/gw is not ready: no address", finding.Message);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Reporting;
+
+namespace LlmdDoctor.Core.Tests.Reporting;
+
+public sealed class ReportRenderingTests
+{
+    [Fact]
+    public void Text_report_matches_its_golden_file() =>
+        GoldenFile.Verify("report.txt", TextReportRenderer.Render(ReportSamples.Build()));
+
+    [Fact]
+    public void Markdown_report_matches_its_golden_file() =>
+        GoldenFile.Verify("report.md", MarkdownReportRenderer.Render(ReportSamples.Build()));
+
+    [Fact]
+    public void Json_report_matches_its_golden_file() =>
+        GoldenFile.Verify("report.json", ReportJson.Serialize(ReportSamples.Build()) + "\n");
+
+    [Fact]
+    public void Text_has_no_colour_unless_asked_and_colours_severities_when_asked()
+    {
+        Assert.DoesNotContain("\u001b[", TextReportRenderer.Render(ReportSamples.Build()));
+        Assert.Contains("\u001b[1;31mCRITICAL", TextReportRenderer.Render(ReportSamples.Build(), colour: true));
+    }
+
+    [Fact]
+    public void Json_report_has_exactly_the_fields_of_design_section_4()
+    {
+        using var doc = JsonDocument.Parse(ReportJson.Serialize(ReportSamples.Build()));
+        var root = doc.RootElement;
+        Assert.Equal(["schemaVersion", "generatedAt", "source", "summary", "findings", "skipped", "flows"], Names(root));
+        Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
+        Assert.Equal("2026-11-22T10:00:00Z", root.GetProperty("generatedAt").GetString());
+        Assert.Equal(["kind", "name"], Names(root.GetProperty("source")));
+        Assert.Equal("bundle", root.GetProperty("source").GetProperty("kind").GetString());
+
+        var summary = root.GetProperty("summary");
+        Assert.Equal(["critical", "warning", "info", "checksRun", "checksSkipped"], Names(summary));
+        Assert.Equal(1, summary.GetProperty("critical").GetInt32());
+        Assert.Equal(2, summary.GetProperty("warning").GetInt32());
+        Assert.Equal(1, summary.GetProperty("info").GetInt32());
+        Assert.Equal(3, summary.GetProperty("checksRun").GetInt32());
+        Assert.Equal(1, summary.GetProperty("checksSkipped").GetInt32());
+
+        var first = root.GetProperty("findings")[0];
+        Assert.Equal(
+            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen"],
+            Names(first));
+        Assert.Equal("LLMD0401", first.GetProperty("code").GetString());
+        Assert.Equal("ChatCompletionBodyLost", first.GetProperty("name").GetString());
+        Assert.Equal("critical", first.GetProperty("severity").GetString());
+        Assert.Equal(["group", "kind", "namespace", "name"], Names(first.GetProperty("subject")));
+        Assert.Equal("maas-gateway", first.GetProperty("subject").GetProperty("name").GetString());
+        Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
+        Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
+        Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
+
+        Assert.Equal(["check", "reason"], Names(root.GetProperty("skipped")[0]));
+        var flow = root.GetProperty("flows")[0];
+        Assert.Equal(["gateway", "route", "model", "path", "backend", "epp", "effectiveBodyMode", "probes"], Names(flow));
+        Assert.Equal("openshift-ingress/maas-gateway", flow.GetProperty("gateway").GetString());
+        Assert.Equal("my-first-model/maas-model-route", flow.GetProperty("route").GetString());
+        Assert.Equal("InferencePool my-first-model/qwen3-0-6b-inference-pool", flow.GetProperty("backend").GetString());
+        Assert.Equal(["probe", "status", "ms"], Names(flow.GetProperty("probes")[0]));
+        Assert.Equal(400, flow.GetProperty("probes")[0].GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public void Findings_are_ordered_by_severity_then_code()
+    {
+        var severities = ReportSamples.Build().Findings.Select(f => f.Severity).ToList();
+        Assert.Equal(["critical", "warning", "warning", "info"], severities);
+    }
+
+    private static List<string> Names(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
+}
