@@ -131,7 +131,7 @@ public sealed class ClusterSnapshotBuilder
                 Count++;
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
         {
             _problems.Add($"{where}: {ex.Message}");
         }

@@ -3,86 +3,86 @@ namespace LlmdDoctor.Core.Cluster;
 /// <summary>gateway.networking.k8s.io Gateway (v1).</summary>
 public sealed class Gateway
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public GatewaySpec Spec { get; init; } = new();
-    public GatewayStatus Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public GatewaySpec Spec { get; set; } = new();
+    public GatewayStatus Status { get; set; } = new();
 }
 
 public sealed class GatewaySpec
 {
-    public string GatewayClassName { get; init; } = "";
-    public List<GatewayListener> Listeners { get; init; } = [];
-    public List<GatewayAddress> Addresses { get; init; } = [];
+    public string GatewayClassName { get; set; } = "";
+    public List<GatewayListener> Listeners { get; set; } = [];
+    public List<GatewayAddress> Addresses { get; set; } = [];
 }
 
 public sealed class GatewayListener
 {
-    public string Name { get; init; } = "";
-    public string? Hostname { get; init; }
-    public int Port { get; init; }
-    public string Protocol { get; init; } = "";
-    public GatewayTls? Tls { get; init; }
+    public string Name { get; set; } = "";
+    public string? Hostname { get; set; }
+    public int Port { get; set; }
+    public string Protocol { get; set; } = "";
+    public GatewayTls? Tls { get; set; }
 }
 
 public sealed class GatewayTls
 {
-    public string? Mode { get; init; }
+    public string? Mode { get; set; }
 }
 
 public sealed class GatewayAddress
 {
-    public string? Type { get; init; }
-    public string Value { get; init; } = "";
+    public string? Type { get; set; }
+    public string Value { get; set; } = "";
 }
 
 public sealed class GatewayStatus
 {
-    public List<GatewayAddress> Addresses { get; init; } = [];
-    public List<Condition> Conditions { get; init; } = [];
-    public List<ListenerStatus> Listeners { get; init; } = [];
+    public List<GatewayAddress> Addresses { get; set; } = [];
+    public List<Condition> Conditions { get; set; } = [];
+    public List<ListenerStatus> Listeners { get; set; } = [];
 }
 
 public sealed class ListenerStatus
 {
-    public string Name { get; init; } = "";
-    public int AttachedRoutes { get; init; }
-    public List<Condition> Conditions { get; init; } = [];
+    public string Name { get; set; } = "";
+    public int AttachedRoutes { get; set; }
+    public List<Condition> Conditions { get; set; } = [];
 }
 
 public sealed class GatewayClass
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public GatewayClassSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public GatewayClassSpec Spec { get; set; } = new();
 }
 
 public sealed class GatewayClassSpec
 {
-    public string ControllerName { get; init; } = "";
+    public string ControllerName { get; set; } = "";
 }
 
 /// <summary>gateway.networking.k8s.io HTTPRoute (v1).</summary>
 public sealed class HttpRoute
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public HttpRouteSpec Spec { get; init; } = new();
-    public RouteStatus Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public HttpRouteSpec Spec { get; set; } = new();
+    public RouteStatus Status { get; set; } = new();
 }
 
 public sealed class HttpRouteSpec
 {
-    public List<ParentReference> ParentRefs { get; init; } = [];
-    public List<string> Hostnames { get; init; } = [];
-    public List<HttpRouteRule> Rules { get; init; } = [];
+    public List<ParentReference> ParentRefs { get; set; } = [];
+    public List<string> Hostnames { get; set; } = [];
+    public List<HttpRouteRule> Rules { get; set; } = [];
 }
 
 public sealed class ParentReference
 {
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string? Namespace { get; init; }
-    public string Name { get; init; } = "";
-    public string? SectionName { get; init; }
-    public int? Port { get; init; }
+    public string? Group { get; set; }
+    public string? Kind { get; set; }
+    public string? Namespace { get; set; }
+    public string Name { get; set; } = "";
+    public string? SectionName { get; set; }
+    public int? Port { get; set; }
 
     /// <summary>Whether this reference names the Gateway <paramref name="ns"/>/<paramref name="name"/>, resolving defaults against the route's namespace.</summary>
     public bool RefersToGateway(string routeNamespace, string ns, string name) =>
@@ -96,51 +96,51 @@ public sealed class ParentReference
 
 public sealed class HttpRouteRule
 {
-    public string? Name { get; init; }
-    public List<HttpRouteMatch> Matches { get; init; } = [];
-    public List<HttpRouteFilter> Filters { get; init; } = [];
-    public List<HttpBackendRef> BackendRefs { get; init; } = [];
+    public string? Name { get; set; }
+    public List<HttpRouteMatch> Matches { get; set; } = [];
+    public List<HttpRouteFilter> Filters { get; set; } = [];
+    public List<HttpBackendRef> BackendRefs { get; set; } = [];
 }
 
 public sealed class HttpRouteMatch
 {
-    public HttpPathMatch? Path { get; init; }
-    public string? Method { get; init; }
+    public HttpPathMatch? Path { get; set; }
+    public string? Method { get; set; }
 }
 
 public sealed class HttpPathMatch
 {
-    public string? Type { get; init; }
-    public string? Value { get; init; }
+    public string? Type { get; set; }
+    public string? Value { get; set; }
 }
 
 public sealed class HttpRouteFilter
 {
-    public string Type { get; init; } = "";
-    public HttpUrlRewrite? UrlRewrite { get; init; }
+    public string Type { get; set; } = "";
+    public HttpUrlRewrite? UrlRewrite { get; set; }
 }
 
 public sealed class HttpUrlRewrite
 {
-    public string? Hostname { get; init; }
-    public HttpPathModifier? Path { get; init; }
+    public string? Hostname { get; set; }
+    public HttpPathModifier? Path { get; set; }
 }
 
 public sealed class HttpPathModifier
 {
-    public string Type { get; init; } = "";
-    public string? ReplaceFullPath { get; init; }
-    public string? ReplacePrefixMatch { get; init; }
+    public string Type { get; set; } = "";
+    public string? ReplaceFullPath { get; set; }
+    public string? ReplacePrefixMatch { get; set; }
 }
 
 public sealed class HttpBackendRef
 {
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string Name { get; init; } = "";
-    public string? Namespace { get; init; }
-    public int? Port { get; init; }
-    public int? Weight { get; init; }
+    public string? Group { get; set; }
+    public string? Kind { get; set; }
+    public string Name { get; set; } = "";
+    public string? Namespace { get; set; }
+    public int? Port { get; set; }
+    public int? Weight { get; set; }
 
     public bool IsInferencePool => Kind == "InferencePool";
     public bool IsService => (Kind is null or "" or "Service") && (Group is null or "");
@@ -151,12 +151,12 @@ public sealed class HttpBackendRef
 
 public sealed class RouteStatus
 {
-    public List<RouteParentStatus> Parents { get; init; } = [];
+    public List<RouteParentStatus> Parents { get; set; } = [];
 }
 
 public sealed class RouteParentStatus
 {
-    public ParentReference ParentRef { get; init; } = new();
-    public string? ControllerName { get; init; }
-    public List<Condition> Conditions { get; init; } = [];
+    public ParentReference ParentRef { get; set; } = new();
+    public string? ControllerName { get; set; }
+    public List<Condition> Conditions { get; set; } = [];
 }

@@ -30,62 +30,62 @@ public sealed record InferencePool(
 /// <summary>The raw shape of <c>inference.networking.k8s.io/v1</c>.</summary>
 public sealed class InferencePoolV1
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public InferencePoolV1Spec Spec { get; init; } = new();
-    public InferencePoolV1Status Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public InferencePoolV1Spec Spec { get; set; } = new();
+    public InferencePoolV1Status Status { get; set; } = new();
 }
 
 public sealed class InferencePoolV1Spec
 {
-    public LabelSelector Selector { get; init; } = new();
-    public List<PortNumber> TargetPorts { get; init; } = [];
-    public EndpointPickerRef? EndpointPickerRef { get; init; }
+    public LabelSelector Selector { get; set; } = new();
+    public List<PortNumber> TargetPorts { get; set; } = [];
+    public EndpointPickerRef? EndpointPickerRef { get; set; }
 }
 
 public sealed class PortNumber
 {
-    public int Number { get; init; }
+    public int Number { get; set; }
 }
 
 public sealed class EndpointPickerRef
 {
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string Name { get; init; } = "";
-    public PortNumber? Port { get; init; }
-    public string? FailureMode { get; init; }
+    public string? Group { get; set; }
+    public string? Kind { get; set; }
+    public string Name { get; set; } = "";
+    public PortNumber? Port { get; set; }
+    public string? FailureMode { get; set; }
 }
 
 public sealed class InferencePoolV1Status
 {
-    public List<RouteParentStatus> Parents { get; init; } = [];
+    public List<RouteParentStatus> Parents { get; set; } = [];
 }
 
 /// <summary>The raw shape of <c>inference.networking.x-k8s.io/v1alpha2</c>.</summary>
 public sealed class InferencePoolV1Alpha2
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public InferencePoolV1Alpha2Spec Spec { get; init; } = new();
-    public InferencePoolV1Alpha2Status Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public InferencePoolV1Alpha2Spec Spec { get; set; } = new();
+    public InferencePoolV1Alpha2Status Status { get; set; } = new();
 }
 
 public sealed class InferencePoolV1Alpha2Spec
 {
-    public Dictionary<string, string> Selector { get; init; } = [];
-    public int TargetPortNumber { get; init; }
-    public ExtensionRef? ExtensionRef { get; init; }
+    public Dictionary<string, string> Selector { get; set; } = [];
+    public int TargetPortNumber { get; set; }
+    public ExtensionRef? ExtensionRef { get; set; }
 }
 
 public sealed class ExtensionRef
 {
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string Name { get; init; } = "";
-    public int? PortNumber { get; init; }
-    public string? FailureMode { get; init; }
+    public string? Group { get; set; }
+    public string? Kind { get; set; }
+    public string Name { get; set; } = "";
+    public int? PortNumber { get; set; }
+    public string? FailureMode { get; set; }
 }
 
 public sealed class InferencePoolV1Alpha2Status
 {
-    public List<RouteParentStatus> Parent { get; init; } = [];
+    public List<RouteParentStatus> Parent { get; set; } = [];
 }

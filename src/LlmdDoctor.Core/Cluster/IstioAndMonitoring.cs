@@ -6,276 +6,276 @@ namespace LlmdDoctor.Core.Cluster;
 /// <summary>networking.istio.io EnvoyFilter: only what decides which gateways and routes a patch reaches.</summary>
 public sealed class EnvoyFilter
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public EnvoyFilterSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public EnvoyFilterSpec Spec { get; set; } = new();
 }
 
 public sealed class EnvoyFilterSpec
 {
-    public WorkloadSelector? WorkloadSelector { get; init; }
-    public List<PolicyTargetReference> TargetRefs { get; init; } = [];
-    public List<EnvoyConfigPatch> ConfigPatches { get; init; } = [];
-    public int? Priority { get; init; }
+    public WorkloadSelector? WorkloadSelector { get; set; }
+    public List<PolicyTargetReference> TargetRefs { get; set; } = [];
+    public List<EnvoyConfigPatch> ConfigPatches { get; set; } = [];
+    public int? Priority { get; set; }
 }
 
 public sealed class WorkloadSelector
 {
-    public Dictionary<string, string> Labels { get; init; } = [];
+    public Dictionary<string, string> Labels { get; set; } = [];
 }
 
 public sealed class PolicyTargetReference
 {
-    public string? Group { get; init; }
-    public string? Kind { get; init; }
-    public string Name { get; init; } = "";
+    public string? Group { get; set; }
+    public string? Kind { get; set; }
+    public string Name { get; set; } = "";
 }
 
 public sealed class EnvoyConfigPatch
 {
-    public string? ApplyTo { get; init; }
-    public EnvoyPatchMatch? Match { get; init; }
-    public EnvoyPatch? Patch { get; init; }
+    public string? ApplyTo { get; set; }
+    public EnvoyPatchMatch? Match { get; set; }
+    public EnvoyPatch? Patch { get; set; }
 }
 
 public sealed class EnvoyPatchMatch
 {
-    public string? Context { get; init; }
-    public EnvoyListenerMatch? Listener { get; init; }
-    public EnvoyRouteConfigurationMatch? RouteConfiguration { get; init; }
+    public string? Context { get; set; }
+    public EnvoyListenerMatch? Listener { get; set; }
+    public EnvoyRouteConfigurationMatch? RouteConfiguration { get; set; }
 }
 
 public sealed class EnvoyListenerMatch
 {
-    public int? PortNumber { get; init; }
-    public string? Name { get; init; }
-    public EnvoyFilterChainMatch? FilterChain { get; init; }
+    public int? PortNumber { get; set; }
+    public string? Name { get; set; }
+    public EnvoyFilterChainMatch? FilterChain { get; set; }
 }
 
 public sealed class EnvoyFilterChainMatch
 {
-    public EnvoyFilterMatch? Filter { get; init; }
+    public EnvoyFilterMatch? Filter { get; set; }
 }
 
 public sealed class EnvoyFilterMatch
 {
-    public string? Name { get; init; }
-    public EnvoySubFilterMatch? SubFilter { get; init; }
+    public string? Name { get; set; }
+    public EnvoySubFilterMatch? SubFilter { get; set; }
 }
 
 public sealed class EnvoySubFilterMatch
 {
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 }
 
 public sealed class EnvoyRouteConfigurationMatch
 {
-    public int? PortNumber { get; init; }
-    public string? Name { get; init; }
-    public string? Gateway { get; init; }
-    public EnvoyVirtualHostMatch? Vhost { get; init; }
+    public int? PortNumber { get; set; }
+    public string? Name { get; set; }
+    public string? Gateway { get; set; }
+    public EnvoyVirtualHostMatch? Vhost { get; set; }
 }
 
 public sealed class EnvoyVirtualHostMatch
 {
-    public string? Name { get; init; }
-    public EnvoyRouteMatch? Route { get; init; }
+    public string? Name { get; set; }
+    public EnvoyRouteMatch? Route { get; set; }
 }
 
 public sealed class EnvoyRouteMatch
 {
-    public string? Name { get; init; }
-    public string? Action { get; init; }
+    public string? Name { get; set; }
+    public string? Action { get; set; }
 }
 
 public sealed class EnvoyPatch
 {
-    public string? Operation { get; init; }
+    public string? Operation { get; set; }
 
     /// <summary>The patch value as written (an Envoy config fragment); read by the Envoy analysis.</summary>
-    public JsonElement? Value { get; init; }
+    public JsonElement? Value { get; set; }
 }
 
 /// <summary>monitoring.coreos.com ServiceMonitor.</summary>
 public sealed class ServiceMonitor
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public ServiceMonitorSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public ServiceMonitorSpec Spec { get; set; } = new();
 }
 
 public sealed class ServiceMonitorSpec
 {
-    public LabelSelector Selector { get; init; } = new();
-    public NamespaceSelector? NamespaceSelector { get; init; }
-    public List<MonitorEndpoint> Endpoints { get; init; } = [];
+    public LabelSelector Selector { get; set; } = new();
+    public NamespaceSelector? NamespaceSelector { get; set; }
+    public List<MonitorEndpoint> Endpoints { get; set; } = [];
 }
 
 /// <summary>monitoring.coreos.com PodMonitor.</summary>
 public sealed class PodMonitor
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public PodMonitorSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public PodMonitorSpec Spec { get; set; } = new();
 }
 
 public sealed class PodMonitorSpec
 {
-    public LabelSelector Selector { get; init; } = new();
-    public NamespaceSelector? NamespaceSelector { get; init; }
-    public List<MonitorEndpoint> PodMetricsEndpoints { get; init; } = [];
+    public LabelSelector Selector { get; set; } = new();
+    public NamespaceSelector? NamespaceSelector { get; set; }
+    public List<MonitorEndpoint> PodMetricsEndpoints { get; set; } = [];
 }
 
 public sealed class NamespaceSelector
 {
-    public bool Any { get; init; }
-    public List<string> MatchNames { get; init; } = [];
+    public bool Any { get; set; }
+    public List<string> MatchNames { get; set; } = [];
 }
 
 /// <summary>An endpoint of a ServiceMonitor (<c>endpoints[]</c>) or PodMonitor (<c>podMetricsEndpoints[]</c>).</summary>
 public sealed class MonitorEndpoint
 {
-    public string? Port { get; init; }
-    public int? PortNumber { get; init; }
-    public IntOrString? TargetPort { get; init; }
-    public string? Scheme { get; init; }
-    public string? Path { get; init; }
-    public string? Interval { get; init; }
-    public List<RelabelConfig> MetricRelabelings { get; init; } = [];
+    public string? Port { get; set; }
+    public int? PortNumber { get; set; }
+    public IntOrString? TargetPort { get; set; }
+    public string? Scheme { get; set; }
+    public string? Path { get; set; }
+    public string? Interval { get; set; }
+    public List<RelabelConfig> MetricRelabelings { get; set; } = [];
 }
 
 public sealed class RelabelConfig
 {
-    public List<string> SourceLabels { get; init; } = [];
-    public string? TargetLabel { get; init; }
-    public string? Action { get; init; }
-    public string? Replacement { get; init; }
-    public string? Regex { get; init; }
+    public List<string> SourceLabels { get; set; } = [];
+    public string? TargetLabel { get; set; }
+    public string? Action { get; set; }
+    public string? Replacement { get; set; }
+    public string? Regex { get; set; }
 }
 
 /// <summary>monitoring.coreos.com Prometheus: which monitors and rules it selects (plain Kubernetes stacks).</summary>
 public sealed class PrometheusServer
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public PrometheusServerSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public PrometheusServerSpec Spec { get; set; } = new();
 }
 
 public sealed class PrometheusServerSpec
 {
-    public LabelSelector? ServiceMonitorSelector { get; init; }
-    public LabelSelector? ServiceMonitorNamespaceSelector { get; init; }
-    public LabelSelector? PodMonitorSelector { get; init; }
-    public LabelSelector? PodMonitorNamespaceSelector { get; init; }
-    public LabelSelector? RuleSelector { get; init; }
-    public LabelSelector? RuleNamespaceSelector { get; init; }
+    public LabelSelector? ServiceMonitorSelector { get; set; }
+    public LabelSelector? ServiceMonitorNamespaceSelector { get; set; }
+    public LabelSelector? PodMonitorSelector { get; set; }
+    public LabelSelector? PodMonitorNamespaceSelector { get; set; }
+    public LabelSelector? RuleSelector { get; set; }
+    public LabelSelector? RuleNamespaceSelector { get; set; }
 }
 
 public sealed class PrometheusRule
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public PrometheusRuleSpec Spec { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public PrometheusRuleSpec Spec { get; set; } = new();
 }
 
 public sealed class PrometheusRuleSpec
 {
-    public List<PrometheusRuleGroup> Groups { get; init; } = [];
+    public List<PrometheusRuleGroup> Groups { get; set; } = [];
 }
 
 public sealed class PrometheusRuleGroup
 {
-    public string Name { get; init; } = "";
-    public List<PrometheusRuleEntry> Rules { get; init; } = [];
+    public string Name { get; set; } = "";
+    public List<PrometheusRuleEntry> Rules { get; set; } = [];
 }
 
 public sealed class PrometheusRuleEntry
 {
-    public string? Alert { get; init; }
-    public string? Record { get; init; }
-    public string Expr { get; init; } = "";
-    public Dictionary<string, string> Labels { get; init; } = [];
-    public Dictionary<string, string> Annotations { get; init; } = [];
+    public string? Alert { get; set; }
+    public string? Record { get; set; }
+    public string Expr { get; set; } = "";
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public Dictionary<string, string> Annotations { get; set; } = [];
 }
 
 /// <summary>grafana.integreatly.org/v1beta1 Grafana, GrafanaDatasource and GrafanaDashboard (Grafana Operator v5).</summary>
 public sealed class GrafanaInstance
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public GrafanaStatus Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public GrafanaStatus Status { get; set; } = new();
 }
 
 public sealed class GrafanaStatus
 {
-    public string? Stage { get; init; }
-    public string? StageStatus { get; init; }
-    public string? AdminUrl { get; init; }
-    public List<Condition> Conditions { get; init; } = [];
+    public string? Stage { get; set; }
+    public string? StageStatus { get; set; }
+    public string? AdminUrl { get; set; }
+    public List<Condition> Conditions { get; set; } = [];
 }
 
 public sealed class GrafanaDatasource
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public GrafanaDatasourceSpec Spec { get; init; } = new();
-    public GrafanaResourceStatus Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public GrafanaDatasourceSpec Spec { get; set; } = new();
+    public GrafanaResourceStatus Status { get; set; } = new();
 }
 
 public sealed class GrafanaDatasourceSpec
 {
-    public LabelSelector InstanceSelector { get; init; } = new();
-    public string? Uid { get; init; }
-    public GrafanaDatasourceBody Datasource { get; init; } = new();
-    public List<GrafanaValueFrom> ValuesFrom { get; init; } = [];
+    public LabelSelector InstanceSelector { get; set; } = new();
+    public string? Uid { get; set; }
+    public GrafanaDatasourceBody Datasource { get; set; } = new();
+    public List<GrafanaValueFrom> ValuesFrom { get; set; } = [];
 }
 
 public sealed class GrafanaDatasourceBody
 {
-    public string? Uid { get; init; }
-    public string? Name { get; init; }
-    public string? Type { get; init; }
-    public string? Url { get; init; }
-    public string? Access { get; init; }
+    public string? Uid { get; set; }
+    public string? Name { get; set; }
+    public string? Type { get; set; }
+    public string? Url { get; set; }
+    public string? Access { get; set; }
 }
 
 public sealed class GrafanaValueFrom
 {
-    public string? TargetPath { get; init; }
-    public GrafanaValueSource ValueFrom { get; init; } = new();
+    public string? TargetPath { get; set; }
+    public GrafanaValueSource ValueFrom { get; set; } = new();
 }
 
 public sealed class GrafanaValueSource
 {
-    public KeyRef? SecretKeyRef { get; init; }
-    public KeyRef? ConfigMapKeyRef { get; init; }
+    public KeyRef? SecretKeyRef { get; set; }
+    public KeyRef? ConfigMapKeyRef { get; set; }
 }
 
 public sealed class KeyRef
 {
-    public string Name { get; init; } = "";
-    public string? Key { get; init; }
+    public string Name { get; set; } = "";
+    public string? Key { get; set; }
 }
 
 public sealed class GrafanaDashboard
 {
-    public ObjectMeta Metadata { get; init; } = new();
-    public GrafanaDashboardSpec Spec { get; init; } = new();
-    public GrafanaResourceStatus Status { get; init; } = new();
+    public ObjectMeta Metadata { get; set; } = new();
+    public GrafanaDashboardSpec Spec { get; set; } = new();
+    public GrafanaResourceStatus Status { get; set; } = new();
 }
 
 public sealed class GrafanaDashboardSpec
 {
-    public LabelSelector InstanceSelector { get; init; } = new();
+    public LabelSelector InstanceSelector { get; set; } = new();
 
     /// <summary>The dashboard model as a JSON string (<c>spec.json</c>).</summary>
-    public string? Json { get; init; }
+    public string? Json { get; set; }
 
-    public KeyRef? ConfigMapRef { get; init; }
-    public string? Url { get; init; }
+    public KeyRef? ConfigMapRef { get; set; }
+    public string? Url { get; set; }
 }
 
 /// <summary>Status shared by GrafanaDatasource and GrafanaDashboard; <c>NoMatchingInstances</c> is capitalised so in the CRD.</summary>
 public sealed class GrafanaResourceStatus
 {
-    public List<Condition> Conditions { get; init; } = [];
+    public List<Condition> Conditions { get; set; } = [];
 
     [JsonPropertyName("NoMatchingInstances")]
-    public bool? NoMatchingInstances { get; init; }
+    public bool? NoMatchingInstances { get; set; }
 
-    public string? Uid { get; init; }
-    public string? LastMessage { get; init; }
+    public string? Uid { get; set; }
+    public string? LastMessage { get; set; }
 }

@@ -6,15 +6,15 @@ namespace LlmdDoctor.Core.Cluster;
 /// <summary>The part of <c>metadata</c> the checks read.</summary>
 public sealed class ObjectMeta
 {
-    public string Name { get; init; } = "";
-    public string? Namespace { get; init; }
-    public string? Uid { get; init; }
-    public string? ResourceVersion { get; init; }
-    public long? Generation { get; init; }
-    public string? CreationTimestamp { get; init; }
-    public Dictionary<string, string> Labels { get; init; } = [];
-    public Dictionary<string, string> Annotations { get; init; } = [];
-    public List<OwnerReference> OwnerReferences { get; init; } = [];
+    public string Name { get; set; } = "";
+    public string? Namespace { get; set; }
+    public string? Uid { get; set; }
+    public string? ResourceVersion { get; set; }
+    public long? Generation { get; set; }
+    public string? CreationTimestamp { get; set; }
+    public Dictionary<string, string> Labels { get; set; } = [];
+    public Dictionary<string, string> Annotations { get; set; } = [];
+    public List<OwnerReference> OwnerReferences { get; set; } = [];
 
     public string Key => string.IsNullOrEmpty(Namespace) ? Name : $"{Namespace}/{Name}";
     public string Ns => Namespace ?? "";
@@ -22,21 +22,21 @@ public sealed class ObjectMeta
 
 public sealed class OwnerReference
 {
-    public string? ApiVersion { get; init; }
-    public string Kind { get; init; } = "";
-    public string Name { get; init; } = "";
-    public bool? Controller { get; init; }
+    public string? ApiVersion { get; set; }
+    public string Kind { get; set; } = "";
+    public string Name { get; set; } = "";
+    public bool? Controller { get; set; }
 }
 
 /// <summary>A status condition (<c>metav1.Condition</c> or the older duck type).</summary>
 public sealed class Condition
 {
-    public string Type { get; init; } = "";
-    public string Status { get; init; } = "";
-    public string? Reason { get; init; }
-    public string? Message { get; init; }
-    public long? ObservedGeneration { get; init; }
-    public string? LastTransitionTime { get; init; }
+    public string Type { get; set; } = "";
+    public string Status { get; set; } = "";
+    public string? Reason { get; set; }
+    public string? Message { get; set; }
+    public long? ObservedGeneration { get; set; }
+    public string? LastTransitionTime { get; set; }
 
     public bool IsTrue => string.Equals(Status, "True", StringComparison.OrdinalIgnoreCase);
     public bool IsFalse => string.Equals(Status, "False", StringComparison.OrdinalIgnoreCase);
@@ -51,8 +51,8 @@ public static class ConditionList
 /// <summary>A <c>metav1.LabelSelector</c>: matchLabels and matchExpressions, ANDed.</summary>
 public sealed class LabelSelector
 {
-    public Dictionary<string, string> MatchLabels { get; init; } = [];
-    public List<LabelSelectorRequirement> MatchExpressions { get; init; } = [];
+    public Dictionary<string, string> MatchLabels { get; set; } = [];
+    public List<LabelSelectorRequirement> MatchExpressions { get; set; } = [];
 
     public bool IsEmpty => MatchLabels.Count == 0 && MatchExpressions.Count == 0;
 
@@ -82,9 +82,9 @@ public sealed class LabelSelector
 
 public sealed class LabelSelectorRequirement
 {
-    public string Key { get; init; } = "";
-    public string Operator { get; init; } = "";
-    public List<string> Values { get; init; } = [];
+    public string Key { get; set; } = "";
+    public string Operator { get; set; } = "";
+    public List<string> Values { get; set; } = [];
 
     public bool Matches(IReadOnlyDictionary<string, string> labels)
     {
@@ -164,4 +164,10 @@ public sealed class LenientStringConverter : JsonConverter<string>
     };
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.GetString() ?? "";
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
+        writer.WritePropertyName(value);
 }

@@ -5,85 +5,85 @@ namespace LlmdDoctor.Core.Reporting;
 /// <summary>The JSON report, <c>schemaVersion: 1</c> (design.md §4, a contract: fields are only ever added).</summary>
 public sealed class Report
 {
-    public int SchemaVersion { get; init; } = 1;
-    public string GeneratedAt { get; init; } = "";
-    public ReportSource Source { get; init; } = new();
-    public ReportSummary Summary { get; init; } = new();
-    public List<ReportFinding> Findings { get; init; } = [];
-    public List<ReportSkipped> Skipped { get; init; } = [];
-    public List<ReportFlow> Flows { get; init; } = [];
+    public int SchemaVersion { get; set; } = 1;
+    public string GeneratedAt { get; set; } = "";
+    public ReportSource Source { get; set; } = new();
+    public ReportSummary Summary { get; set; } = new();
+    public List<ReportFinding> Findings { get; set; } = [];
+    public List<ReportSkipped> Skipped { get; set; } = [];
+    public List<ReportFlow> Flows { get; set; } = [];
 
     /// <summary>Objects or files that could not be read; each was left out of the analysis.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public List<string>? Problems { get; init; }
+    public List<string>? Problems { get; set; }
 }
 
 public sealed class ReportSource
 {
     /// <summary><c>cluster</c>, <c>bundle</c> or <c>simulator</c>.</summary>
-    public string Kind { get; init; } = "";
-    public string Name { get; init; } = "";
+    public string Kind { get; set; } = "";
+    public string Name { get; set; } = "";
 }
 
 public sealed class ReportSummary
 {
-    public int Critical { get; init; }
-    public int Warning { get; init; }
-    public int Info { get; init; }
-    public int ChecksRun { get; init; }
-    public int ChecksSkipped { get; init; }
+    public int Critical { get; set; }
+    public int Warning { get; set; }
+    public int Info { get; set; }
+    public int ChecksRun { get; set; }
+    public int ChecksSkipped { get; set; }
 }
 
 public sealed class ReportFinding
 {
-    public string Code { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string Severity { get; init; } = "";
-    public ReportSubject Subject { get; init; } = new();
-    public string Message { get; init; } = "";
-    public SortedDictionary<string, string> Evidence { get; init; } = new(StringComparer.Ordinal);
-    public string Check { get; init; } = "";
-    public string Runbook { get; init; } = "";
-    public string RunbookUrl { get; init; } = "";
-    public string FirstSeen { get; init; } = "";
-    public string LastSeen { get; init; } = "";
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Severity { get; set; } = "";
+    public ReportSubject Subject { get; set; } = new();
+    public string Message { get; set; } = "";
+    public SortedDictionary<string, string> Evidence { get; set; } = new(StringComparer.Ordinal);
+    public string Check { get; set; } = "";
+    public string Runbook { get; set; } = "";
+    public string RunbookUrl { get; set; } = "";
+    public string FirstSeen { get; set; } = "";
+    public string LastSeen { get; set; } = "";
 }
 
 public sealed class ReportSubject
 {
-    public string Group { get; init; } = "";
-    public string Kind { get; init; } = "";
-    public string Namespace { get; init; } = "";
-    public string Name { get; init; } = "";
+    public string Group { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Namespace { get; set; } = "";
+    public string Name { get; set; } = "";
 }
 
 public sealed class ReportSkipped
 {
-    public string Check { get; init; } = "";
-    public string Reason { get; init; } = "";
+    public string Check { get; set; } = "";
+    public string Reason { get; set; } = "";
 }
 
 public sealed class ReportFlow
 {
-    public string Gateway { get; init; } = "";
-    public string Route { get; init; } = "";
-    public string? Model { get; init; }
-    public string Path { get; init; } = "";
-    public string Backend { get; init; } = "";
-    public string? Epp { get; init; }
-    public string? EffectiveBodyMode { get; init; }
-    public List<ReportFlowProbe> Probes { get; init; } = [];
+    public string Gateway { get; set; } = "";
+    public string Route { get; set; } = "";
+    public string? Model { get; set; }
+    public string Path { get; set; } = "";
+    public string Backend { get; set; } = "";
+    public string? Epp { get; set; }
+    public string? EffectiveBodyMode { get; set; }
+    public List<ReportFlowProbe> Probes { get; set; } = [];
 }
 
 public sealed class ReportFlowProbe
 {
-    public string Probe { get; init; } = "";
-    public int Status { get; init; }
-    public long Ms { get; init; }
+    public string Probe { get; set; } = "";
+    public int Status { get; set; }
+    public long Ms { get; set; }
 
     /// <summary>Failure reason when the probe got no HTTP answer (refused, timeout, tls …).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Reason { get; init; }
+    public string? Reason { get; set; }
 }
 
 /// <summary>Writes the report as JSON: indented, UTF-8 text left readable (no \u0027 for quotes).</summary>

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+
+namespace LlmdDoctor.Core.Tests.Cluster;
+
+/// <summary>One grid over the structural checks: each row breaks one thing; the healthy rows expect nothing.</summary>
+public sealed class ClusterChecksTests
+{
+    private const string Gw = "Gateway openshift-ingress/openshift-ai-inference";
+    private const string Route = "HTTPRoute my-first-model/qwen3-0-6b-kserve-route";
+
+    public static TheoryData<string, ICheck, Func<ClusterFixture, ClusterFixture>, string[]> Rows() => new()
+    {
+        // LLMD0101 GatewayNotReady
+        { "gateway healthy", new GatewayNotReadyCheck(), f => f, [] },
+        { "gateway not programmed", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference",
+            o => o["status"]!["conditions"]![1]!["status"] = "False"), [$"LLMD0101 {Gw}"] },
+        { "gateway without address", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference",
+            o => o["status"]!["addresses"] = new JsonArray()), [$"LLMD0101 {Gw}"] },
+        { "gateway pod not ready", new GatewayNotReadyCheck(), f => f.Mutate("Pod", "openshift-ai-inference-abc",
+            o => o["status"]!["conditions"]![0]!["status"] = "False"), [$"LLMD0101 {Gw}"] },
+        { "gateway without pods", new GatewayNotReadyCheck(), f => f.Remove("Pod", "openshift-ai-inference-abc"), [$"LLMD0101 {Gw}"] },
+
+        // LLMD0102 HTTPRouteNotAccepted
+        { "route healthy", new HttpRouteNotAcceptedCheck(), f => f, [] },
+        { "route not accepted", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => o["status"]!["parents"]![0]!["conditions"]![0]!["status"] = "False"), [$"LLMD0102 {Route}"] },
+        { "route refs unresolved", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => o["status"]!["parents"]![0]!["conditions"]![1]!["status"] = "False"), [$"LLMD0102 {Route}"] },
+        { "route without status", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => o.Remove("status")), [$"LLMD0102 {Route}"] },
+        { "route to an absent gateway is not this check's business", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => { o["spec"]!["parentRefs"]![0]!["name"] = "elsewhere"; o.Remove("status"); }), [] },
+
+        // LLMD0103 RouteBackendMissing
+        { "backends healthy", new RouteBackendMissingCheck(), f => f, [] },
+        { "service backend missing", new RouteBackendMissingCheck(), f => f.Remove("Service", "qwen3-0-6b-kserve-workload-svc"), [$"LLMD0103 {Route}"] },
+        { "v1alpha2 pool missing", new RouteBackendMissingCheck(), f => f.Remove("InferencePool", "qwen3-0-6b-inference-pool", InferencePool.GroupV1Alpha2),
+            [$"LLMD0103 {Route}", $"LLMD0103 {Route}"] },
+
+        // LLMD0201 InferencePoolNotAccepted
+        { "pool accepted (v1 pool without status gets no traffic)", new InferencePoolNotAcceptedCheck(), f => f, [] },
+        { "pool not accepted", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o["status"]!["parent"]![0]!["conditions"]![0]!["status"] = "False", InferencePool.GroupV1Alpha2),
+            ["LLMD0201 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+        { "pool that receives traffic has no status", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o.Remove("status"), InferencePool.GroupV1Alpha2),
+            ["LLMD0201 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+
+        // LLMD0202 InferencePoolNoReadyEndpoints
+        { "pool endpoints healthy", new InferencePoolNoReadyEndpointsCheck(), f => f, [] },
+        { "model pod not ready", new InferencePoolNoReadyEndpointsCheck(), f => f.Mutate("Pod", "qwen3-0-6b-kserve-5d9f",
+            o => o["status"]!["phase"] = "Pending"),
+            ["LLMD0202 InferencePool my-first-model/qwen3-0-6b-inference-pool", "LLMD0202 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+        { "pool selector matches nothing", new InferencePoolNoReadyEndpointsCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o["spec"]!["selector"] = new JsonObject { ["app"] = "nothing" }, InferencePool.GroupV1Alpha2),
+            ["LLMD0202 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+        { "pool target port not served", new InferencePoolNoReadyEndpointsCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o["spec"]!["targetPortNumber"] = 8080, InferencePool.GroupV1Alpha2),
+            ["LLMD0202 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+
+        // LLMD0203 EndpointPickerNotReady
+        { "epp healthy", new EndpointPickerNotReadyCheck(), f => f, [] },
+        { "epp service missing", new EndpointPickerNotReadyCheck(), f => f.Remove("Service", "qwen3-0-6b-epp-service"),
+            ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
+        { "epp pod not ready", new EndpointPickerNotReadyCheck(), f => f.Mutate("Pod", "qwen3-0-6b-kserve-router-scheduler-xyz",
+            o => o["status"]!["conditions"]![0]!["status"] = "False"), ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
+        { "pool picker port is not the epp grpc port", new EndpointPickerNotReadyCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o["spec"]!["extensionRef"]!["portNumber"] = 9999, InferencePool.GroupV1Alpha2),
+            ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
+
+        // LLMD0206 InferencePoolApiMismatch
+        { "istio 1.26.2 reads v1alpha2 (weight 100)", new InferencePoolApiMismatchCheck(), f => f, [] },
+        { "istio 1.28 reads v1 but traffic goes to v1alpha2", new InferencePoolApiMismatchCheck(), f => f.Mutate("Istio", "default",
+            o => o["spec"]!["version"] = "v1.28.1"), [$"LLMD0206 {Route}", $"LLMD0206 {Route}"] },
+        { "istio 1.28 with traffic on v1", new InferencePoolApiMismatchCheck(), f => f
+            .Mutate("Istio", "default", o => o["spec"]!["version"] = "v1.28.1")
+            .Mutate("HTTPRoute", "qwen3-0-6b-kserve-route", o =>
+            {
+                foreach (var i in new[] { 0, 1 })
+                {
+                    o["spec"]!["rules"]![i]!["backendRefs"]![0]!["weight"] = 100;
+                    o["spec"]!["rules"]![i]!["backendRefs"]![1]!["weight"] = 0;
+                }
+            }), [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Structural_checks(string row, ICheck check, Func<ClusterFixture, ClusterFixture> arrange, string[] expected)
+    {
+        var actual = await ClusterFixture.RunAsync(check, arrange(new ClusterFixture()));
+        Assert.True(expected.Order(StringComparer.Ordinal).SequenceEqual(actual), $"{row}: expected [{string.Join("; ", expected)}] got [{string.Join("; ", actual)}]");
+    }
+
+    [Fact]
+    public async Task Unknown_istio_version_is_a_skip_not_healthy()
+    {
+        var fixture = new ClusterFixture().Remove("Istio", "default");
+        var run = await new CheckRunner().RunAsync([new InferencePoolApiMismatchCheck()], fixture.Inputs());
+        Assert.Empty(run.Findings);
+        Assert.Contains("Istio version is unknown", Assert.Single(run.Skipped).Reason);
+    }
+
+    [Fact]
+    public async Task The_healthy_fixture_produces_no_finding_from_any_structural_check()
+    {
+        var run = await new CheckRunner().RunAsync(ClusterChecks.All, new ClusterFixture().Inputs());
+        Assert.Empty(run.Findings);
+        Assert.Empty(run.Skipped);
+    }
+}

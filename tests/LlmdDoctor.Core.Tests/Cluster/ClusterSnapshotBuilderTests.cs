@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using LlmdDoctor.Core.Cluster;
+
+namespace LlmdDoctor.Core.Tests.Cluster;
+
+public sealed class ClusterSnapshotBuilderTests
+{
+    private static ClusterSnapshot Build(params string[] json)
+    {
+        var builder = new ClusterSnapshotBuilder();
+        foreach (var j in json)
+        {
+            builder.Add(JsonNode.Parse(j), "test.json");
+        }
+
+        return builder.Build();
+    }
+
+    [Fact]
+    public void Lists_are_expanded_and_typed_lists_give_their_items_a_kind()
+    {
+        var snapshot = Build(
+            """{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n"}}]}""",
+            """{"apiVersion":"v1","kind":"PodList","items":[{"metadata":{"name":"p","namespace":"n"}}]}""");
+        Assert.Single(snapshot.Services);
+        Assert.Equal("p", Assert.Single(snapshot.Pods).Metadata.Name);
+    }
+
+    [Fact]
+    public void Absent_sections_read_as_empty_never_null()
+    {
+        var snapshot = Build("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"g","namespace":"n","labels":null}}""");
+        var gateway = Assert.Single(snapshot.Gateways);
+        Assert.Empty(gateway.Status.Conditions);
+        Assert.Empty(gateway.Spec.Listeners);
+        Assert.Empty(gateway.Metadata.Labels);
+    }
+
+    [Fact]
+    public void Secret_data_never_enters_the_snapshot()
+    {
+        var node = JsonNode.Parse("""{"apiVersion":"v1","kind":"Secret","type":"kubernetes.io/service-account-token","metadata":{"name":"s","namespace":"n"},"data":{"token":"c2VjcmV0LXRva2Vu"},"stringData":{"x":"secret-token"}}""");
+        var builder = new ClusterSnapshotBuilder();
+        builder.Add(node, "s.yaml");
+        var secret = Assert.Single(builder.Build().Secrets);
+        Assert.Equal("kubernetes.io/service-account-token", secret.Type);
+        Assert.DoesNotContain("c2VjcmV0", node!.ToJsonString());
+        Assert.DoesNotContain("secret-token", node.ToJsonString());
+    }
+
+    [Fact]
+    public void Unquoted_numbers_and_booleans_in_label_maps_are_read_as_strings()
+    {
+        var snapshot = Build("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n","labels":{"version":1,"canary":true}}}""");
+        Assert.Equal("1", snapshot.Pods[0].Metadata.Labels["version"]);
+        Assert.Equal("true", snapshot.Pods[0].Metadata.Labels["canary"]);
+    }
+
+    [Fact]
+    public void An_object_of_the_wrong_shape_is_left_out_and_named()
+    {
+        var snapshot = Build(
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"bad","namespace":"n"},"spec":{"ports":"not-a-list"}}""",
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"good","namespace":"n"}}""");
+        Assert.Equal("good", Assert.Single(snapshot.Services).Metadata.Name);
+        var problem = Assert.Single(snapshot.Problems);
+        Assert.Contains("test.json: Service n/bad", problem);
+    }
+
+    [Fact]
+    public void Both_pool_groups_normalise_with_their_own_status_keys()
+    {
+        var snapshot = Build(
+            """{"apiVersion":"inference.networking.x-k8s.io/v1alpha2","kind":"InferencePool","metadata":{"name":"p","namespace":"n"},"spec":{"selector":{"a":"b"},"targetPortNumber":8000,"extensionRef":{"name":"epp"}},"status":{"parent":[{"parentRef":{"name":"gw"},"conditions":[{"type":"Accepted","status":"True"}]}]}}""",
+            """{"apiVersion":"inference.networking.k8s.io/v1","kind":"InferencePool","metadata":{"name":"p","namespace":"n"},"spec":{"selector":{"matchLabels":{"a":"b"}},"targetPorts":[{"number":8000}],"endpointPickerRef":{"name":"epp","port":{"number":9002},"failureMode":"FailOpen"}},"status":{"parents":[{"parentRef":{"name":"gw"},"conditions":[{"type":"Accepted","status":"False"}]}]}}""");
+        var alpha = snapshot.InferencePools.Single(p => p.ApiGroup == InferencePool.GroupV1Alpha2);
+        var v1 = snapshot.InferencePools.Single(p => p.ApiGroup == InferencePool.GroupV1);
+        Assert.Equal((9002, "FailClose", 8000), (alpha.PickerPort, alpha.FailureMode, alpha.TargetPorts[0]));
+        Assert.Equal((9002, "FailOpen", "v1"), (v1.PickerPort, v1.FailureMode, v1.ApiVersion));
+        Assert.True(alpha.Parents[0].Conditions[0].IsTrue);
+        Assert.True(v1.Parents[0].Conditions[0].IsFalse);
+        Assert.True(alpha.Selector.Matches(new Dictionary<string, string> { ["a"] = "b" }));
+    }
+
+    [Fact]
+    public void Duplicates_keep_the_first_and_unknown_kinds_are_ignored()
+    {
+        var snapshot = Build(
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n","labels":{"first":"yes"}}}""",
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n"}}""",
+            """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}""");
+        Assert.Equal("yes", Assert.Single(snapshot.Services).Metadata.Labels["first"]);
+        Assert.Empty(snapshot.Problems);
+    }
+
+    [Theory]
+    [InlineData("matchExpressions In", """{"matchExpressions":[{"key":"tier","operator":"In","values":["a","b"]}]}""", true)]
+    [InlineData("matchExpressions NotIn", """{"matchExpressions":[{"key":"tier","operator":"NotIn","values":["a"]}]}""", false)]
+    [InlineData("Exists", """{"matchExpressions":[{"key":"tier","operator":"Exists"}]}""", true)]
+    [InlineData("DoesNotExist", """{"matchExpressions":[{"key":"tier","operator":"DoesNotExist"}]}""", false)]
+    [InlineData("empty selects all", """{}""", true)]
+    [InlineData("label mismatch", """{"matchLabels":{"tier":"b"}}""", false)]
+    public void Label_selectors_follow_kubernetes_semantics(string row, string selector, bool matches)
+    {
+        var snapshot = Build("""{"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"m","namespace":"n"},"spec":{"selector":""" + selector + "}}");
+        Assert.True(matches == snapshot.ServiceMonitors[0].Spec.Selector.Matches(new Dictionary<string, string> { ["tier"] = "a" }), row);
+    }
+}
