@@ -96,13 +96,16 @@ public static class DoctorCommandLine
             command.Arguments.Add(new Argument<string>(argument));
         }
 
-        if (withReportOptions)
+        var options = withReportOptions ? new ReportOptions() : null;
+        options?.AddTo(command);
+        command.SetAction(parse =>
         {
-            new ReportOptions().AddTo(command);
-        }
+            if (options?.Read(parse, console).Error is { } error)
+            {
+                console.Error.WriteLine($"llmd-doctor: {error}");
+                return ExitCodes.UsageOrConfig;
+            }
 
-        command.SetAction(_ =>
-        {
             console.Error.WriteLine($"llmd-doctor {name}: not available yet in this build (its engine lands with issue #{issue}).");
             return ExitCodes.UsageOrConfig;
         });
