@@ -1,0 +1,95 @@
+using System.Reflection;
+using System.Text;
+using LlmdDoctor.Cli;
+using LlmdDoctor.Configuration;
+using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Runbooks;
+using LlmdDoctor.Core.Findings;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LlmdDoctor.Agent;
+
+/// <summary>
+/// The agent's HTTP side (design.md §3 <c>serve</c>): <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c> (ready after the first
+/// complete cycle), <c>/report</c> (JSON, <c>?format=text|markdown</c>), <c>/runbooks/{code}</c>.
+/// </summary>
+public static class AgentHost
+{
+    public static string Version => typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    public static string Revision =>
+        typeof(AgentHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+') is [_, var rev] ? rev : "unknown";
+
+    public static WebApplication Build(AgentState state, string listen, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(listen);
+        builder.Logging.ClearProviders();
+        if (logging is null)
+        {
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            logging(builder.Logging);
+        }
+
+        var app = builder.Build();
+        app.MapGet("/healthz", (RequestDelegate)(ctx => Text(ctx, 200, "ok\n")));
+        app.MapGet("/readyz", (RequestDelegate)(ctx => state.Ready ? Text(ctx, 200, "ready\n") : Text(ctx, 503, "no complete cycle yet\n")));
+        app.MapGet("/metrics", (RequestDelegate)(ctx =>
+        {
+            ctx.Response.ContentType = Monitoring.Exposition.MetricsPage.ContentType;
+            return ctx.Response.WriteAsync(DoctorMetrics.Render(state.Last, state.Counters, Version, Revision), Encoding.UTF8);
+        }));
+        app.MapGet("/report", (RequestDelegate)(ctx =>
+        {
+            if (state.Last is not { } last)
+            {
+                return Text(ctx, 503, $"no complete cycle yet{(state.LastError is { } e ? $": {e}" : "")}\n");
+            }
+
+            var format = ctx.Request.Query["format"].ToString();
+            return format switch
+            {
+                "" or "json" => Text(ctx, 200, ReportJson.Serialize(last.Report) + "\n", "application/json"),
+                "text" => Text(ctx, 200, TextReportRenderer.Render(last.Report)),
+                "markdown" => Text(ctx, 200, MarkdownReportRenderer.Render(last.Report), "text/markdown; charset=utf-8"),
+                _ => Text(ctx, 400, $"unknown format '{format}': json, text or markdown\n"),
+            };
+        }));
+        app.MapGet("/runbooks", (RequestDelegate)(ctx =>
+            Text(ctx, 200, RunbookHtml.Render("runbooks", RunbookIndex()), "text/html; charset=utf-8")));
+        app.MapGet("/runbooks/{code}", (RequestDelegate)(ctx =>
+        {
+            var code = ctx.Request.RouteValues["code"]?.ToString() ?? "";
+            var markdown = FindingCatalog.Find(code) is null ? null : RunbookLibrary.Get(code);
+            return markdown is null
+                ? Text(ctx, 404, $"no runbook for '{code}'\n")
+                : Text(ctx, 200, RunbookHtml.Render(code.ToUpperInvariant(), markdown), "text/html; charset=utf-8");
+        }));
+        return app;
+    }
+
+    private static string RunbookIndex()
+    {
+        var s = new StringBuilder("# llm-d doctor runbooks\n\n| code | name | severity |\n|---|---|---|\n");
+        foreach (var d in FindingCatalog.All)
+        {
+            s.Append("| [").Append(d.Code).Append("](").Append("runbooks/").Append(d.Code).Append(".md) | ").Append(d.Name).Append(" | ")
+                .Append(d.DefaultSeverity.ToName()).Append(" |\n");
+        }
+
+        return s.ToString();
+    }
+
+    private static Task Text(HttpContext ctx, int status, string body, string contentType = "text/plain; charset=utf-8")
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = contentType;
+        return ctx.Response.WriteAsync(body, Encoding.UTF8);
+    }
+}

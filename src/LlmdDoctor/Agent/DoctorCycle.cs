@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using LlmdDoctor.Configuration;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Reporting;
+
+namespace LlmdDoctor.Agent;
+
+/// <summary>Where a cycle's inputs come from: a live cluster, a bundle, or the simulator.</summary>
+public interface IInputSource
+{
+    /// <summary><c>cluster</c>, <c>bundle</c> or <c>simulator</c> (the report's <c>source.kind</c>).</summary>
+    string Kind { get; }
+
+    string Name { get; }
+
+    /// <summary>Collects everything the checks read. Throws <see cref="SourceUnreachableException"/> when nothing can be read.</summary>
+    Task<DoctorInputs> CollectAsync(CancellationToken cancellation);
+}
+
+/// <summary>The source as a whole could not be read (cluster unreachable, bundle unreadable): the CLI exits 3.</summary>
+public sealed class SourceUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The outcome of one cycle: what was collected, what the checks found, the report.</summary>
+public sealed record CycleResult(DoctorInputs Inputs, CheckRun Run, Report Report, TimeSpan Duration, DateTimeOffset FinishedAt);
+
+/// <summary>One pass: collect → run every check → apply the policy → build the report.</summary>
+public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimeProvider time, FindingTracker? tracker = null)
+{
+    public async Task<CycleResult> RunAsync(IInputSource source, IReadOnlyList<ICheck> checks, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var inputs = await source.CollectAsync(cancellation).ConfigureAwait(false);
+        var run = await new CheckRunner(config.Limits.CheckTimeout).RunAsync(checks, inputs, cancellation).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        if (tracker is not null)
+        {
+            run = run with { Findings = tracker.Track(run.Findings, now) };
+        }
+
+        var report = new ReportBuilder
+        {
+            Source = new ReportSource { Kind = source.Kind, Name = source.Name },
+            GeneratedAt = now,
+            Policy = policy,
+            RunbookBaseUrl = config.RunbookBaseUrl,
+            Annotations = FlowAnnotations.For(inputs),
+        }.Build(run, inputs.Flows, inputs.Cluster.Problems);
+        return new CycleResult(inputs, run, report, Stopwatch.GetElapsedTime(started), now);
+    }
+}
