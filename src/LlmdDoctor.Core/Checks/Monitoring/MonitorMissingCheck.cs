@@ -1,0 +1,53 @@
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Monitoring;
+
+namespace LlmdDoctor.Core.Checks.Monitoring;
+
+/// <summary>
+/// LLMD0503: no ServiceMonitor or PodMonitor that a Prometheus reads actually reaches the vLLM or EPP pods of a
+/// model (selector, namespaceSelector and port all matched). Namespaces no Prometheus watches are LLMD0502's.
+/// </summary>
+public sealed class MonitorMissingCheck : ICheck
+{
+    public string Name => "monitoring.MonitorCoverage";
+    public string Description => "a ServiceMonitor or PodMonitor reaches the vLLM and Endpoint Picker pods of every model";
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.Pods, CheckInput.Services, CheckInput.Monitors];
+    public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.MonitorMissing];
+
+    public void Run(CheckContext context)
+    {
+        var snapshot = context.Cluster;
+        var matches = MonitorRef.All(snapshot).Select(m => MonitorTargets.Match(snapshot, m)).ToList();
+        foreach (var workload in ServingWorkloads.Find(snapshot))
+        {
+            if (MonitorSelection.WhyNamespaceNotMonitored(snapshot, workload.Namespace) is not null)
+            {
+                continue;
+            }
+
+            var covering = matches.Where(m => m.CoveredPods.Any(workload.Pods.Contains)).ToList();
+            var unread = covering.Select(m => MonitorSelection.WhyMonitorNotRead(snapshot, m.Monitor)).ToList();
+            if (unread.Any(reason => reason is null))
+            {
+                continue;
+            }
+
+            var detail = covering.Count > 0
+                ? string.Join("; ", unread)
+                : Expected(workload, matches);
+            context.Report(FindingCatalog.MonitorMissing.At(workload.Subject,
+                ("target", workload.RoleName), ("owner", workload.Owner), ("detail", detail),
+                ("pods", MonitoringCheckInputs.List(workload.Pods.Select(p => p.Metadata.Name)))));
+        }
+    }
+
+    private static string Expected(ServingWorkload workload, List<MonitorMatch> matches)
+    {
+        var inNamespace = matches.Where(m => m.Monitor.Metadata.Ns == workload.Namespace).Select(m => $"{m.Monitor.KindName} {m.Monitor.Metadata.Name}").ToList();
+        var kserve = workload.Role == WorkloadRole.Vllm ? "PodMonitor kserve-llm-isvc-vllm-engine" : "ServiceMonitor kserve-llm-isvc-scheduler";
+        var hint = workload.OwnerKind == "LLMInferenceService" ? $"; KServe normally creates {kserve} in {workload.Namespace}" : "";
+        return inNamespace.Count == 0
+            ? $"there is no monitor in namespace {workload.Namespace}{hint}"
+            : $"none of {MonitoringCheckInputs.List(inNamespace)} reaches these pods{hint}";
+    }
+}

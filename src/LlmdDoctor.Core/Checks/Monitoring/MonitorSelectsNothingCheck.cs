@@ -1,0 +1,40 @@
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Monitoring;
+
+namespace LlmdDoctor.Core.Checks.Monitoring;
+
+/// <summary>
+/// LLMD0504: a monitor on the model path (KServe's, or one in or pointed at a model namespace) reaches no target:
+/// its selector matches nothing, its namespaceSelector looks elsewhere, or its port is not a Service port name
+/// (ServiceMonitor) / container port (PodMonitor).
+/// </summary>
+public sealed class MonitorSelectsNothingCheck : ICheck
+{
+    public string Name => "monitoring.MonitorSelection";
+    public string Description => "ServiceMonitors and PodMonitors on the model path select at least one Service/Pod port";
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.Pods, CheckInput.Services, CheckInput.Monitors];
+    public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.MonitorSelectsNothing];
+
+    public void Run(CheckContext context)
+    {
+        var snapshot = context.Cluster;
+        var modelNamespaces = ServingWorkloads.Find(snapshot).Select(w => w.Namespace).ToHashSet(StringComparer.Ordinal);
+        foreach (var monitor in MonitorRef.All(snapshot))
+        {
+            var relevant = monitor.IsKServe
+                || modelNamespaces.Contains(monitor.Metadata.Ns)
+                || (monitor.NamespaceSelector?.MatchNames.Any(modelNamespaces.Contains) ?? false);
+            if (!relevant)
+            {
+                continue;
+            }
+
+            var match = MonitorTargets.Match(snapshot, monitor);
+            if (match.SelectsNothing)
+            {
+                context.Report(FindingCatalog.MonitorSelectsNothing.At(monitor.Subject,
+                    ("monitorKind", monitor.KindName), ("monitor", monitor.Key), ("detail", match.Problem)));
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Findings;
+
+namespace LlmdDoctor.Core.Monitoring;
+
+public enum MonitorKind
+{
+    ServiceMonitor,
+    PodMonitor,
+}
+
+/// <summary>A ServiceMonitor or PodMonitor seen through what both share.</summary>
+public sealed record MonitorRef(
+    MonitorKind Kind,
+    ObjectMeta Metadata,
+    LabelSelector Selector,
+    NamespaceSelector? NamespaceSelector,
+    IReadOnlyList<MonitorEndpoint> Endpoints)
+{
+    public string KindName => Kind.ToString();
+
+    public string Key => Metadata.Key;
+
+    public Subject Subject => new("monitoring.coreos.com", KindName, Metadata.Ns, Metadata.Name);
+
+    /// <summary>KServe's own monitors (<c>kserve-llm-isvc-vllm-engine</c>, <c>kserve-llm-isvc-scheduler</c> and their <c>-default</c> twins).</summary>
+    public bool IsKServe => Metadata.Name.StartsWith("kserve-llm-isvc-", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Whether the monitor's <c>metricRelabelings</c> rename <c>__name__</c> to <c>kserve_$1</c> (the KServe rule).
+    /// Relabelings are per endpoint; one renaming endpoint is enough to produce renamed series.
+    /// </summary>
+    public bool RenamesToKServe => Endpoints.Any(e => e.MetricRelabelings.Any(r =>
+        string.Equals(r.TargetLabel, "__name__", StringComparison.Ordinal)
+        && (r.Action is null || string.Equals(r.Action, "replace", StringComparison.OrdinalIgnoreCase))
+        && (r.Replacement?.StartsWith(MetricFamilies.KServePrefix + "$", StringComparison.Ordinal) ?? false)));
+
+    public static IReadOnlyList<MonitorRef> All(ClusterSnapshot snapshot) =>
+    [
+        .. snapshot.ServiceMonitors.Select(m => new MonitorRef(MonitorKind.ServiceMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.Endpoints)),
+        .. snapshot.PodMonitors.Select(m => new MonitorRef(MonitorKind.PodMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.PodMetricsEndpoints)),
+    ];
+
+    /// <summary>
+    /// Prometheus Operator semantics: no namespaceSelector (or an empty one) means the monitor's own namespace;
+    /// <c>any: true</c> means every namespace.
+    /// </summary>
+    public bool LooksIn(string ns) => NamespaceSelector switch
+    {
+        { Any: true } => true,
+        { MatchNames.Count: > 0 } s => s.MatchNames.Contains(ns),
+        _ => ns == Metadata.Ns,
+    };
+
+    public string DescribeNamespaces() => NamespaceSelector switch
+    {
+        { Any: true } => "all namespaces",
+        { MatchNames.Count: > 0 } s => "namespace(s) " + string.Join(", ", s.MatchNames),
+        _ => $"its own namespace {Metadata.Ns}",
+    };
+}
+
+/// <summary>What a monitor actually scrapes: the pods it reaches, or why it reaches none.</summary>
+public sealed record MonitorMatch(MonitorRef Monitor, IReadOnlyList<Pod> CoveredPods, string Problem)
+{
+    public bool SelectsNothing => CoveredPods.Count == 0;
+}
+
+/// <summary>
+/// Matches a monitor against Services and Pods the way Prometheus Operator's generated relabelling does:
+/// ServiceMonitor <c>port</c> is a Service port <em>name</em> (<c>targetPort</c> a pod port number or name);
+/// PodMonitor <c>port</c> is a container port name, <c>portNumber</c>/<c>targetPort</c> a container port.
+/// </summary>
+public static class MonitorTargets
+{
+    public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor) =>
+        monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+
+    private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        var services = snapshot.Services.Where(s => monitor.LooksIn(s.Metadata.Ns) && monitor.Selector.Matches(s.Metadata.Labels)).ToList();
+        if (services.Count == 0)
+        {
+            var elsewhere = snapshot.Services.Where(s => monitor.Selector.Matches(s.Metadata.Labels)).Select(s => s.Metadata.Key).ToList();
+            return new(monitor, [], NothingSelected("Service", monitor, elsewhere));
+        }
+
+        var covered = new List<Pod>();
+        var problems = new List<string>();
+        foreach (var service in services)
+        {
+            var ports = monitor.Endpoints.Count == 0
+                ? service.Spec.Ports
+                : [.. service.Spec.Ports.Where(p => monitor.Endpoints.Any(e => ServicePortMatches(e, p)))];
+            if (ports.Count == 0)
+            {
+                problems.Add($"{DescribeEndpointPorts(monitor, "Service port name")} not on Service {service.Metadata.Key} (its ports: {DescribePorts(service)})");
+                continue;
+            }
+
+            var pods = service.Spec.Selector.Count == 0
+                ? []
+                : snapshot.PodsMatching(service.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)).ToList();
+            var reached = pods.Where(pod => ports.Any(p => p.TargetPort is not { Name: { } name } || pod.PortNamed(name) is not null)).ToList();
+            if (reached.Count == 0)
+            {
+                problems.Add(pods.Count == 0
+                    ? $"Service {service.Metadata.Key} selects no pods"
+                    : $"the pods of Service {service.Metadata.Key} have no container port named {string.Join("/", ports.Select(p => p.TargetPort?.Name))}");
+            }
+
+            covered.AddRange(reached);
+        }
+
+        return new(monitor, [.. covered.Distinct()], covered.Count == 0 ? string.Join("; ", problems) : "");
+    }
+
+    private static MonitorMatch MatchPodMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        var pods = snapshot.Pods.Where(p => monitor.LooksIn(p.Metadata.Ns) && monitor.Selector.Matches(p.Metadata.Labels)).ToList();
+        if (pods.Count == 0)
+        {
+            var elsewhere = snapshot.Pods.Where(p => monitor.Selector.Matches(p.Metadata.Labels)).Select(p => p.Metadata.Key).ToList();
+            return new(monitor, [], NothingSelected("Pod", monitor, elsewhere));
+        }
+
+        var covered = pods.Where(pod => monitor.Endpoints.Count == 0 || monitor.Endpoints.Any(e => PodPortMatches(e, pod))).ToList();
+        var problem = covered.Count == 0
+            ? $"{DescribeEndpointPorts(monitor, "container port")} not on pod(s) {Names(pods.Select(p => p.Metadata.Key))} (their ports: {DescribePorts(pods[0])})"
+            : "";
+        return new(monitor, covered, problem);
+    }
+
+    private static bool ServicePortMatches(MonitorEndpoint endpoint, ServicePort port)
+    {
+        if (endpoint.Port is { Length: > 0 } name)
+        {
+            return port.Name == name;
+        }
+
+        if (endpoint.TargetPort is { } target)
+        {
+            var actual = port.TargetPort ?? new IntOrString(port.Port, null);
+            return target.Number is { } n ? actual.Number == n : actual.Name == target.Name;
+        }
+
+        return true;
+    }
+
+    private static bool PodPortMatches(MonitorEndpoint endpoint, Pod pod)
+    {
+        var ports = pod.Spec.Containers.SelectMany(c => c.Ports).ToList();
+        if (endpoint.Port is { Length: > 0 } name)
+        {
+            return ports.Any(p => p.Name == name);
+        }
+
+        if (endpoint.PortNumber is { } number)
+        {
+            return ports.Any(p => p.ContainerPort == number);
+        }
+
+        if (endpoint.TargetPort is { } target)
+        {
+            return target.Number is { } n ? ports.Any(p => p.ContainerPort == n) : ports.Any(p => p.Name == target.Name);
+        }
+
+        return true;
+    }
+
+    private static string NothingSelected(string kind, MonitorRef monitor, List<string> elsewhere) => elsewhere.Count > 0
+        ? $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the namespaceSelector looks only in {monitor.DescribeNamespaces()}"
+        : $"selector {Selector(monitor)} matches no {kind} in {monitor.DescribeNamespaces()}";
+
+    private static string Selector(MonitorRef monitor) => monitor.Selector.IsEmpty ? "{}" : monitor.Selector.ToString();
+
+    private static string DescribeEndpointPorts(MonitorRef monitor, string what)
+    {
+        var ports = monitor.Endpoints.Select(e => e.Port is { Length: > 0 } p ? $"'{p}'"
+            : e.PortNumber is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : e.TargetPort?.ToString() ?? "(any)");
+        return $"{what} {string.Join(", ", ports)}";
+    }
+
+    private static string DescribePorts(Service service) =>
+        service.Spec.Ports.Count == 0 ? "none" : string.Join(", ", service.Spec.Ports.Select(p => $"{p.Name ?? "(unnamed)"}/{p.Port}"));
+
+    private static string DescribePorts(Pod pod)
+    {
+        var ports = pod.Spec.Containers.SelectMany(c => c.Ports).Select(p => $"{p.Name ?? "(unnamed)"}/{p.ContainerPort}").ToList();
+        return ports.Count == 0 ? "none declared" : string.Join(", ", ports);
+    }
+
+    private static string Names(IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        return list.Count <= 3 ? string.Join(", ", list) : $"{string.Join(", ", list.Take(3))} and {list.Count - 3} more";
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Monitoring;
+
+namespace LlmdDoctor.Core.Tests.Fixtures.Monitoring;
+
+/// <summary>
+/// Small Kubernetes objects of a KServe model (vLLM + EPP) in <c>my-first-model</c>, with its KServe monitors, as
+/// JSON strings for <see cref="ClusterSnapshotBuilder"/>. Cases start from <see cref="Healthy"/> and change one thing.
+/// </summary>
+public static class MonitoringFixtures
+{
+    public const string ModelNs = "my-first-model";
+
+    public static string Namespace(string name, string labels = "{}") =>
+        $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}","labels":{{{labels}}}}}""";
+
+    public static string ClusterMonitoringConfig(string configYaml) =>
+        $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cluster-monitoring-config","namespace":"openshift-monitoring"},"data":{"config.yaml":{{{JsonValue.Create(configYaml).ToJsonString()}}}}}""";
+
+    public static string VllmPod(string name = "qwen-kserve-0", string node = "gpu-node-1", string ports = """[{"name":"https","containerPort":8000}]""", bool gpu = false)
+    {
+        var limits = gpu ? """{"nvidia.com/gpu":"1"}""" : "{}";
+        return $$$"""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{
+          "app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-workload"}},
+         "spec":{"nodeName":"{{{node}}}","containers":[{"name":"main","ports":{{{ports}}},"resources":{"limits":{{{limits}}}}}]},
+         "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}
+        """;
+    }
+
+    public static string EppPod(string name = "qwen-epp-0") =>
+        $$$"""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{
+          "app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-router-scheduler"}},
+         "spec":{"containers":[{"name":"main","ports":[{"name":"grpc","containerPort":9002},{"name":"metrics","containerPort":9090}]}]},
+         "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}
+        """;
+
+    public static string EppService(string labels = """{"app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-router-scheduler"}""") =>
+        $$$"""
+        {"apiVersion":"v1","kind":"Service","metadata":{"name":"qwen-epp-service","namespace":"{{{ModelNs}}}","labels":{{{labels}}}},
+         "spec":{"selector":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/name":"qwen"},
+                 "ports":[{"name":"grpc","port":9002,"targetPort":9002},{"name":"metrics","port":9090,"targetPort":"metrics"}]}}
+        """;
+
+    public const string KServeRename = """[{"sourceLabels":["__name__"],"action":"replace","replacement":"kserve_$1","targetLabel":"__name__"}]""";
+
+    public static string VllmPodMonitor(string name = "kserve-llm-isvc-vllm-engine", string ns = ModelNs, string endpoint = """{"targetPort":8000,"scheme":"https"}""",
+        string selector = """{"matchLabels":{"app.kubernetes.io/part-of":"llminferenceservice"},"matchExpressions":[{"key":"app.kubernetes.io/component","operator":"In","values":["llminferenceservice-workload","llminferenceservice-workload-prefill"]}]}""",
+        string namespaceSelector = "null", string labels = "{}", bool rename = true)
+    {
+        var ep = JsonNode.Parse(endpoint)!.AsObject();
+        if (rename)
+        {
+            ep["metricRelabelings"] = JsonNode.Parse(KServeRename);
+        }
+
+        return $$$"""
+            {"apiVersion":"monitoring.coreos.com/v1","kind":"PodMonitor","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
+             "spec":{"selector":{{{selector}}},"namespaceSelector":{{{namespaceSelector}}},"podMetricsEndpoints":[{{{ep.ToJsonString()}}}]}}
+            """;
+    }
+
+    public static string EppServiceMonitor(string name = "kserve-llm-isvc-scheduler", string port = "metrics", string labels = "{}", bool rename = true,
+        string selector = """{"matchLabels":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/part-of":"llminferenceservice"}}""") =>
+        $$$"""
+        {"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{{{labels}}}},
+         "spec":{"selector":{{{selector}}},"endpoints":[{"port":"{{{port}}}","scheme":"https"{{{(rename ? ",\"metricRelabelings\":" + KServeRename : "")}}}}]}}
+        """;
+
+    public static string PrometheusServer(string smNamespaceSelector = "{}", string smSelector = "{}", string pmNamespaceSelector = "{}", string pmSelector = "{}",
+        string ruleSelector = "{}", string ruleNamespaceSelector = "{}") =>
+        $$$"""
+        {"apiVersion":"monitoring.coreos.com/v1","kind":"Prometheus","metadata":{"name":"kps","namespace":"llm-d-monitoring"},
+         "spec":{"serviceMonitorNamespaceSelector":{{{smNamespaceSelector}}},"serviceMonitorSelector":{{{smSelector}}},
+                 "podMonitorNamespaceSelector":{{{pmNamespaceSelector}}},"podMonitorSelector":{{{pmSelector}}},
+                 "ruleSelector":{{{ruleSelector}}},"ruleNamespaceSelector":{{{ruleNamespaceSelector}}}}}
+        """;
+
+    public static string Rule(string name, string ns, string group, string expr, string alert = "VllmQueueHigh", string labels = "{}") =>
+        $$$"""
+        {"apiVersion":"monitoring.coreos.com/v1","kind":"PrometheusRule","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
+         "spec":{"groups":[{"name":"{{{group}}}","rules":[{"alert":"{{{alert}}}","expr":{{{JsonValue.Create(expr).ToJsonString()}}}}]}]}}
+        """;
+
+    public static string Dashboard(string name, params string[] exprs)
+    {
+        var panels = new JsonArray([.. exprs.Select((e, i) => (JsonNode)new JsonObject
+        {
+            ["title"] = $"panel {i}",
+            ["targets"] = new JsonArray(new JsonObject { ["expr"] = e }),
+        })]);
+        var model = new JsonObject { ["title"] = name, ["panels"] = panels };
+        return $$$"""
+            {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDashboard","metadata":{"name":"{{{name}}}","namespace":"llm-d-monitoring"},
+             "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"json":{{{JsonValue.Create(model.ToJsonString()).ToJsonString()}}}}}
+            """;
+    }
+
+    public static string GrafanaObject(string kind, string name, string status) =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"{{{kind}}}","metadata":{"name":"{{{name}}}","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}},
+         "status":{{{status}}}}
+        """;
+
+    /// <summary>An OpenShift cluster with UWM on and a KServe model whose monitors reach both vLLM and EPP.</summary>
+    public static List<string> Healthy() =>
+    [
+        Namespace("openshift-monitoring"),
+        ClusterMonitoringConfig("enableUserWorkload: true\n"),
+        Namespace(ModelNs),
+        VllmPod(),
+        EppPod(),
+        EppService(),
+        VllmPodMonitor(),
+        EppServiceMonitor(),
+    ];
+
+    public static ClusterSnapshot Build(IEnumerable<string> objects)
+    {
+        var builder = new ClusterSnapshotBuilder();
+        foreach (var json in objects)
+        {
+            builder.Add(JsonNode.Parse(json), "fixture");
+        }
+
+        var snapshot = builder.Build();
+        Assert.Empty(snapshot.Problems);
+        return snapshot;
+    }
+
+    public static PromSample Sample(double value, params (string Key, string Value)[] labels) =>
+        new(labels.ToDictionary(l => l.Key, l => l.Value), value);
+
+    /// <summary>Prometheus facts of the healthy model: both targets up, kserve_-prefixed series for both pods.</summary>
+    public static PrometheusFacts HealthyPrometheus() => new()
+    {
+        Source = "Thanos Querier https://thanos-querier.openshift-monitoring.svc:9091",
+        Namespaces = [ModelNs],
+        Up =
+        [
+            Sample(1, ("job", "my-first-model/kserve-llm-isvc-vllm-engine"), ("namespace", ModelNs), ("pod", "qwen-kserve-0"), ("instance", "10.0.0.5:8000")),
+            Sample(1, ("job", "qwen-epp-service"), ("namespace", ModelNs), ("pod", "qwen-epp-0"), ("instance", "10.0.0.6:9090")),
+        ],
+        WorkloadSeries =
+        [
+            Sample(3, ("__name__", "kserve_vllm:num_requests_running"), ("namespace", ModelNs), ("pod", "qwen-kserve-0")),
+            Sample(1, ("__name__", "kserve_inference_pool_ready_pods"), ("namespace", ModelNs), ("pod", "qwen-epp-0")),
+        ],
+        GpuSeries = [Sample(1, ("Hostname", "gpu-node-1"))],
+        Rules = new RulesFact("Thanos Querier", []),
+    };
+
+    /// <summary>Inputs with every input Available unless <paramref name="states"/> says otherwise.</summary>
+    public static DoctorInputs Inputs(ClusterSnapshot snapshot, MonitoringFacts facts, params (CheckInput Input, InputState State)[] states)
+    {
+        var map = Enum.GetValues<CheckInput>().ToDictionary(i => i, _ => InputState.Available("fixture"));
+        foreach (var (input, state) in states)
+        {
+            map[input] = state;
+        }
+
+        return new DoctorInputs { Cluster = snapshot, Monitoring = facts, States = map };
+    }
+
+    public static MonitoringFacts Facts(PrometheusFacts? prometheus = null, bool uwm = true) => new()
+    {
+        ClusterMonitoringConfig = new ClusterMonitoringConfigFact(true, uwm, uwm ? "true" : "false", ""),
+        Prometheus = prometheus ?? HealthyPrometheus(),
+    };
+}

@@ -1,0 +1,245 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Checks.Monitoring;
+using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Monitoring;
+using static LlmdDoctor.Core.Tests.Fixtures.Monitoring.MonitoringFixtures;
+
+namespace LlmdDoctor.Core.Tests.Monitoring;
+
+/// <summary>One case: a check, its inputs, and the code it must report (null: must report nothing) with a telling piece of evidence.</summary>
+public sealed record MonitoringCase(string Name, ICheck Check, Func<DoctorInputs> Inputs, string? Code, string Evidence = "")
+{
+    public override string ToString() => Name;
+}
+
+public sealed class MonitoringCheckTests
+{
+    private static MonitoringCase Fires(string name, ICheck check, Func<DoctorInputs> inputs, string code, string evidence) => new(name, check, inputs, code, evidence);
+
+    private static MonitoringCase Silent(string name, ICheck check, Func<DoctorInputs> inputs) => new(name, check, inputs, null);
+
+    private static DoctorInputs Cluster(IEnumerable<string> objects, MonitoringFacts? facts = null, params (CheckInput, InputState)[] states) =>
+        Inputs(Build(objects), facts ?? Facts(), states);
+
+    private static List<string> With(params string[] extra) => [.. Healthy(), .. extra];
+
+    private static List<string> Without(string contains, params string[] extra) =>
+        [.. Healthy().Where(o => !o.Contains(contains, StringComparison.Ordinal)), .. extra];
+
+    private static List<string> PlainKubernetes(params string[] extra) =>
+        [.. Healthy().Where(o => !o.Contains("openshift-monitoring", StringComparison.Ordinal)), Namespace("llm-d-monitoring"), .. extra];
+
+    public static TheoryData<MonitoringCase> Cases()
+    {
+        var uwm = new UserWorkloadMonitoringDisabledCheck();
+        var ns = new NamespaceNotMonitoredCheck();
+        var missing = new MonitorMissingCheck();
+        var nothing = new MonitorSelectsNothingCheck();
+        var down = new ScrapeTargetsDownCheck();
+        var absent = new MetricsAbsentCheck();
+        var prefix = new MetricPrefixMismatchCheck();
+        var gpu = new GpuMetricsAbsentCheck();
+        var unreachable = new DatasourceUnreachableCheck();
+        var unauthorized = new DatasourceUnauthorizedCheck();
+        var scheme = new DatasourceSchemeMismatchCheck();
+        var noInstance = new GrafanaNoMatchingInstanceCheck();
+        var notSynced = new GrafanaDatasourceNotSyncedCheck();
+        var unhealthy = new GrafanaDatasourceUnhealthyCheck();
+        var empty = new DashboardQueriesEmptyCheck();
+        var heartbeat = new AlertDeliveryBrokenCheck();
+        var rules = new AlertRulesNotLoadedCheck();
+        var thanos = "https://thanos-querier.openshift-monitoring.svc:9091";
+        var notCollected = (CheckInput.Prometheus, InputState.NotCollected("no Prometheus URL configured"));
+
+        return new TheoryData<MonitoringCase>
+        {
+            // LLMD0501
+            Silent("0501 healthy: enableUserWorkload true", uwm, () => Cluster(Healthy())),
+            Silent("0501 healthy: not OpenShift", uwm, () => Cluster(PlainKubernetes())),
+            Fires("0501 enableUserWorkload false", uwm, () => Cluster(Healthy(), Facts(uwm: false)), "LLMD0501", "sets enableUserWorkload: false"),
+            Fires("0501 ConfigMap missing on OpenShift", uwm, () => Cluster(Without("cluster-monitoring-config"), Facts() with { ClusterMonitoringConfig = ClusterMonitoringConfigFact.Missing }), "LLMD0501", "does not exist"),
+            Fires("0501 config.yaml unreadable", uwm, () => Cluster(Healthy(), Facts() with { ClusterMonitoringConfig = new(true, null, "", "config.yaml is not valid YAML") }), "LLMD0501", "could not be read"),
+
+            // LLMD0502
+            Silent("0502 healthy: plain namespace on OpenShift", ns, () => Cluster(Healthy())),
+            Fires("0502 opted out of UWM", ns, () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", Namespace(ModelNs, """{"openshift.io/user-monitoring":"false"}"""))), "LLMD0502", "openshift.io/user-monitoring=false"),
+            Silent("0502 healthy twin: user-monitoring true", ns, () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", Namespace(ModelNs, """{"openshift.io/user-monitoring":"true"}""")))),
+            Fires("0502 platform namespace", ns, () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", Namespace(ModelNs, """{"openshift.io/cluster-monitoring":"true"}"""))), "LLMD0502", "openshift.io/cluster-monitoring=true"),
+            Fires("0502 plain Prometheus namespace selectors miss it", ns, () => Cluster(PlainKubernetes(PrometheusServer(
+                smNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}""", pmNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}"""))), "LLMD0502", "monitoring=llm-d"),
+            Fires("0502 plain Prometheus null namespace selectors = own namespace only", ns, () => Cluster(PlainKubernetes(PrometheusServer(smNamespaceSelector: "null", pmNamespaceSelector: "null"))), "LLMD0502", "only its own namespace llm-d-monitoring"),
+            Silent("0502 healthy twin: plain Prometheus selects all namespaces", ns, () => Cluster(PlainKubernetes(PrometheusServer()))),
+
+            // LLMD0503
+            Silent("0503 healthy: KServe monitors", missing, () => Cluster(Healthy())),
+            Fires("0503 no PodMonitor for vLLM", missing, () => Cluster(Without("PodMonitor")), "LLMD0503", "kserve-llm-isvc-vllm-engine"),
+            Fires("0503 no ServiceMonitor for EPP", missing, () => Cluster(Without("ServiceMonitor")), "LLMD0503", "Endpoint Picker"),
+            Silent("0503 healthy twin: only the -default twin", missing, () => Cluster(Without("PodMonitor", VllmPodMonitor(name: "kserve-llm-isvc-vllm-engine-default", rename: false)))),
+            Fires("0503 monitor opted out by label", missing, () => Cluster(Without("PodMonitor", VllmPodMonitor(labels: """{"openshift.io/user-monitoring":"false"}"""))), "LLMD0503", "labelled openshift.io/user-monitoring=false"),
+            Fires("0503 plain Prometheus serviceMonitorSelector misses the monitor", missing, () => Cluster(PlainKubernetes(PrometheusServer(smSelector: """{"matchLabels":{"release":"kps"}}"""))), "LLMD0503", "release=kps"),
+            Silent("0503 healthy twin: monitor carries the release label", missing, () => Cluster(
+                [.. PlainKubernetes(PrometheusServer(smSelector: """{"matchLabels":{"release":"kps"}}""")).Where(o => !o.Contains("ServiceMonitor", StringComparison.Ordinal)),
+                 EppServiceMonitor(labels: """{"release":"kps"}""")])),
+
+            // LLMD0504
+            Silent("0504 healthy: KServe monitors select pods and ports", nothing, () => Cluster(Healthy())),
+            Fires("0504 PodMonitor label mismatch", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "matches no Pod"),
+            Fires("0504 PodMonitor namespaceSelector looks elsewhere", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(namespaceSelector: """{"matchNames":["other"]}"""))), "LLMD0504", "namespaceSelector looks only in namespace(s) other"),
+            Silent("0504 healthy twin: monitor in llm-d-monitoring with matchNames", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(ns: "llm-d-monitoring", namespaceSelector: """{"matchNames":["my-first-model"]}""")))),
+            Fires("0504 ServiceMonitor port is a number, not the Service port name", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(port: "9090"))), "LLMD0504", "Service port name '9090'"),
+            Fires("0504 ServiceMonitor port name not on the Service", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(port: "http-metrics"))), "LLMD0504", "its ports: grpc/9002, metrics/9090"),
+            Fires("0504 ServiceMonitor selector matches no Service", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(selector: """{"matchLabels":{"app":"epp"}}"""))), "LLMD0504", "matches no Service"),
+            Fires("0504 PodMonitor port name not a container port", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(endpoint: """{"port":"metrics"}"""))), "LLMD0504", "container port 'metrics'"),
+            Silent("0504 healthy twin: PodMonitor container port name", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(endpoint: """{"port":"https"}""")))),
+            Silent("0504 healthy twin: PodMonitor portNumber", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(endpoint: """{"portNumber":8000}""")))),
+            Fires("0504 PodMonitor portNumber not declared", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(endpoint: """{"portNumber":8080}""")))
+                , "LLMD0504", "container port 8080"),
+
+            // LLMD0505
+            Silent("0505 healthy: all targets up", down, () => Cluster(Healthy())),
+            Fires("0505 vLLM target down", down, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                Up = [Sample(0, ("job", "my-first-model/kserve-llm-isvc-vllm-engine"), ("namespace", ModelNs), ("pod", "qwen-kserve-0"), ("instance", "10.0.0.5:8000"))],
+            })), "LLMD0505", "qwen-kserve-0 (10.0.0.5:8000)"),
+
+            // LLMD0506
+            Silent("0506 healthy: series for both pods", absent, () => Cluster(Healthy())),
+            Fires("0506 no vLLM series", absent, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                WorkloadSeries = [Sample(1, ("__name__", "kserve_inference_pool_ready_pods"), ("namespace", ModelNs), ("pod", "qwen-epp-0"))],
+            })), "LLMD0506", "vllm:* / kserve_vllm:*"),
+            Fires("0506 no EPP series and no target", absent, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                Up = [],
+                WorkloadSeries = [Sample(1, ("__name__", "vllm:num_requests_running"), ("namespace", ModelNs), ("pod", "qwen-kserve-0"))],
+            })), "LLMD0506", "no scrape target"),
+
+            // LLMD0507
+            Silent("0507 healthy: dashboard and rule use kserve_ like the series", prefix, () => Cluster(With(
+                Dashboard("vllm", "sum(rate(kserve_vllm:prompt_tokens_total[$__rate_interval])) by (model_name)"),
+                Rule("llmd-vllm", ModelNs, "vllm", "kserve_vllm:num_requests_waiting > 10")))),
+            Fires("0507 dashboard queries vllm: while series are kserve_vllm:", prefix, () => Cluster(With(
+                Dashboard("vllm", "sum by (model_name) (vllm:num_requests_running{namespace=\"$namespace\"})"))), "LLMD0507", "kserve_vllm:num_requests_running"),
+            Fires("0507 rule queries kserve_vllm: while series are vllm:", prefix, () => Cluster(With(Rule("llmd-vllm", ModelNs, "vllm", "kserve_vllm:num_requests_waiting > 10")),
+                Facts(HealthyPrometheus() with { WorkloadSeries = [Sample(1, ("__name__", "vllm:num_requests_waiting"), ("namespace", ModelNs), ("pod", "qwen-kserve-0"))] })),
+                "LLMD0507", "vllm:num_requests_waiting"),
+            Fires("0507 predicted from the KServe relabeling when no Prometheus", prefix, () => Cluster(With(Dashboard("vllm", "vllm:kv_cache_usage_perc")), Facts() with { Prometheus = null }, notCollected),
+                "LLMD0507", "predicted from the metricRelabelings"),
+            Silent("0507 healthy twin: -default twin also produces vllm:", prefix, () => Cluster(With(Dashboard("vllm", "vllm:kv_cache_usage_perc"),
+                VllmPodMonitor(name: "kserve-llm-isvc-vllm-engine-default", rename: false)), Facts() with { Prometheus = null }, notCollected)),
+
+            // LLMD0508
+            Silent("0508 healthy: DCGM series for the GPU node", gpu, () => Cluster(Without("qwen-kserve-0", VllmPod(gpu: true)))),
+            Silent("0508 healthy: no GPU requested", gpu, () => Cluster(Healthy(), Facts(HealthyPrometheus() with { GpuSeries = [] }))),
+            Fires("0508 GPU pod's node has no DCGM series", gpu, () => Cluster(Without("qwen-kserve-0", VllmPod(gpu: true, node: "gpu-node-7"))), "LLMD0508", "gpu-node-7"),
+            Fires("0508 no DCGM series at all", gpu, () => Cluster(Without("qwen-kserve-0", VllmPod(gpu: true)), Facts(HealthyPrometheus() with { GpuSeries = [] })), "LLMD0508", "no series at all"),
+
+            // LLMD0601–0603
+            Silent("0601 healthy: datasource answered", unreachable, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
+            Fires("0601 DNS failure", unreachable, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unreachable, "DNS", "thanos-querier.openshift-monitoring.svc does not resolve")] }), "LLMD0601", "DNS"),
+            Silent("0602 healthy: token accepted", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
+            Fires("0602 HTTP 401", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unauthorized, "HTTP 401", "HTTP 401 using bearer token from file /var/run/secrets/token", HttpStatus: 401)] }), "LLMD0602", "HTTP 401"),
+            Fires("0602 configured token Secret missing", unauthorized, () => Cluster(With("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other","namespace":"llm-d-monitoring"},"type":"Opaque"}"""),
+                Facts() with { TokenSecrets = ["llm-d-monitoring/grafana-thanos-token"] }), "LLMD0602", "does not exist"),
+            Silent("0602 healthy twin: token Secret exists", unauthorized, () => Cluster(With("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"grafana-thanos-token","namespace":"llm-d-monitoring"},"type":"kubernetes.io/service-account-token"}"""),
+                Facts() with { TokenSecrets = ["llm-d-monitoring/grafana-thanos-token"] })),
+            Silent("0603 healthy: scheme matches", scheme, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
+            Fires("0603 https against plain HTTP", scheme, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.SchemeMismatch, "server gave HTTP response to HTTPS client", "", "https", "http")] }), "LLMD0603", "server gave HTTP response to HTTPS client"),
+
+            // LLMD0604–0607
+            Silent("0604 healthy: instance matched", noInstance, () => Cluster(With(GrafanaObject("GrafanaDashboard", "vllm", """{"conditions":[{"type":"NoMatchingInstance","status":"False"}],"NoMatchingInstances":false}""")))),
+            Fires("0604 dashboard condition NoMatchingInstance", noInstance, () => Cluster(With(GrafanaObject("GrafanaDashboard", "vllm",
+                """{"conditions":[{"type":"NoMatchingInstance","status":"True","reason":"EmptyAPIReply","message":"None of the available Grafana instances matched the selector, skipping reconciliation"}]}"""))),
+                "LLMD0604", "dashboards=llm-d-grafana"),
+            Fires("0604 datasource status NoMatchingInstances", noInstance, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier", """{"NoMatchingInstances":true}"""))), "LLMD0604", "GrafanaDatasource"),
+            Silent("0605 healthy: DatasourceSynchronized True", notSynced, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier", """{"conditions":[{"type":"DatasourceSynchronized","status":"True","reason":"ApplySuccessful"}]}""")))),
+            Fires("0605 DatasourceSynchronized False", notSynced, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier",
+                """{"conditions":[{"type":"DatasourceSynchronized","status":"False","reason":"ApplyFailed","message":"Datasource failed to be applied for 1 out of 1 instances"}]}"""))), "LLMD0605", "ApplyFailed"),
+            Silent("0606 healthy: Grafana says OK", unhealthy, () => Cluster(Healthy(), Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 200, "OK", "Successfully queried the Prometheus API.")] } })),
+            Fires("0606 Grafana says ERROR", unhealthy, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier", """{"uid":"prometheus"}""")),
+                Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 400, "ERROR", "Post \"https://thanos-querier...\": 401 Unauthorized")] } }), "LLMD0606", "ERROR"),
+            Silent("0607 healthy: panel returns series", empty, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                DashboardQueries = [new("GrafanaDashboard", "llm-d-monitoring", "vllm", "Running", "kserve_vllm:num_requests_running", DashboardQueryOutcome.Series, 1, "")],
+            }))),
+            Fires("0607 panel returns nothing", empty, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                DashboardQueries = [new("GrafanaDashboard", "llm-d-monitoring", "vllm", "Running", "vllm:num_requests_running", DashboardQueryOutcome.Empty, 0, "")],
+            })), "LLMD0607", "vllm:num_requests_running"),
+
+            // LLMD0701–0702
+            Silent("0701 healthy: heartbeat active", heartbeat, () => Cluster(Healthy(), Facts() with { Alertmanager = new("https://alertmanager-main.openshift-monitoring.svc:9094", 1, 1) })),
+            Fires("0701 heartbeat missing", heartbeat, () => Cluster(Healthy(), Facts() with { Alertmanager = new("https://alertmanager-main.openshift-monitoring.svc:9094", 0, 0) }), "LLMD0701", "no PrometheusRule"),
+            Silent("0702 healthy: rule group loaded", rules, () => Cluster(With(Rule("llmd-doctor", "llm-d-monitoring", "llmd-doctor.rules", "vector(1)", "LlmdDoctorHeartbeat")),
+                Facts(HealthyPrometheus() with { Rules = new RulesFact("Prometheus /api/v1/rules", [new("llmd-doctor.rules", "/etc/prometheus/rules/prometheus-kps-rulefiles-0/llm-d-monitoring-llmd-doctor-0b1.yaml", ["LlmdDoctorHeartbeat"])]) }))),
+            Fires("0702 doctor rule not loaded", rules, () => Cluster(With(Rule("llmd-doctor", "llm-d-monitoring", "llmd-doctor.rules", "vector(1)", "LlmdDoctorHeartbeat")),
+                Facts(HealthyPrometheus() with { Rules = new RulesFact("Prometheus /api/v1/rules", [new("other.rules", "/etc/prometheus/rules/x.yaml", [])]) })), "LLMD0702", "llmd-doctor.rules"),
+            Fires("0702 llm-d rule not selected by ruleSelector", rules, () => Cluster(PlainKubernetes(PrometheusServer(ruleSelector: """{"matchLabels":{"release":"kps"}}"""),
+                Rule("vllm-alerts", ModelNs, "vllm", "vllm:num_requests_waiting > 10"))), "LLMD0702", "ruleSelector"),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Check_reports_exactly_what_the_case_expects(MonitoringCase c)
+    {
+        var inputs = c.Inputs();
+        var context = new CheckContext(inputs, c.Check, CancellationToken.None);
+        c.Check.Run(context);
+
+        if (c.Code is null)
+        {
+            Assert.True(context.Findings.Count == 0, $"{c.Name}: expected nothing, got {string.Join(" | ", context.Findings.Select(f => $"{f.Code} {f.Message}"))}");
+            return;
+        }
+
+        var finding = Assert.Single(context.Findings);
+        Assert.Equal(c.Code, finding.Code);
+        var text = finding.Message + " " + string.Join(" ", finding.Evidence.Values);
+        Assert.True(text.Contains(c.Evidence, StringComparison.Ordinal), $"{c.Name}: '{c.Evidence}' not in: {text}");
+    }
+
+    [Fact]
+    public void Every_monitoring_code_has_a_firing_and_a_silent_case()
+    {
+        var cases = ((IEnumerable<object[]>)Cases()).Select(row => (MonitoringCase)row[0]).ToList();
+        var codes = MonitoringChecks.All.SelectMany(c => c.Emits).Select(d => d.Code).Distinct().ToList();
+        foreach (var code in codes)
+        {
+            Assert.Contains(cases, c => c.Code == code);
+            Assert.Contains(cases, c => c.Code is null && c.Check.Emits.Any(d => d.Code == code));
+        }
+    }
+
+    [Fact]
+    public void Registration_list_is_sorted_by_name_and_unique()
+    {
+        var names = MonitoringChecks.All.Select(c => c.Name).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.Equal(names.Count, names.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Unreachable_Prometheus_reports_0601_and_skips_the_checks_that_need_it()
+    {
+        var inputs = Inputs(Build(Healthy()),
+            Facts() with { Prometheus = null, Datasources = [new(DatasourceRole.Query, "https://thanos-querier.openshift-monitoring.svc:9091", ApiOutcome.Unreachable, "connect", "connection refused")] },
+            (CheckInput.Prometheus, InputState.Unavailable("Thanos Querier", "connect: connection refused")),
+            (CheckInput.Grafana, InputState.NotCollected("no Grafana URL configured")),
+            (CheckInput.Alertmanager, InputState.NotCollected("no Alertmanager URL configured")));
+        var run = await new CheckRunner().RunAsync(MonitoringChecks.All, inputs);
+
+        Assert.Contains(run.Findings, f => f.Code == "LLMD0601");
+        Assert.DoesNotContain(run.Findings, f => f.Code == "LLMD0001");
+        Assert.Contains(run.Skipped, s => s.Check == "monitoring.MetricsPresent" && s.Reason.Contains("connection refused", StringComparison.Ordinal));
+        Assert.Contains(run.Skipped, s => s.Check == "grafana.DatasourceHealth" && s.Reason == "no Grafana URL configured");
+    }
+
+    [Fact]
+    public void Missing_cluster_monitoring_facts_fail_loudly_instead_of_reading_healthy()
+    {
+        var inputs = Inputs(Build(Healthy()), MonitoringFacts.Empty);
+        var check = new UserWorkloadMonitoringDisabledCheck();
+        Assert.Throws<InvalidOperationException>(() => check.Run(new CheckContext(inputs, check, CancellationToken.None)));
+    }
+}
