@@ -25,6 +25,9 @@ public enum CheckInput
     ConfigMaps,
     PrometheusRules,
     Prometheus,
+
+    /// <summary>The monitoring collector ran and tried every endpoint (the datasource checks read its outcomes).</summary>
+    MonitoringEndpoints,
     GrafanaObjects,
     Grafana,
     Alertmanager,

@@ -38,6 +38,7 @@ public sealed class MonitoringCollector
         states[CheckInput.Grafana] = grafanaState;
         var (alertmanager, alertmanagerState) = await CollectAlertmanagerAsync(probes, cancellation).ConfigureAwait(false);
         states[CheckInput.Alertmanager] = alertmanagerState;
+        states[CheckInput.MonitoringEndpoints] = InputState.Available("monitoring collector");
 
         return new MonitoringCollection(
             facts with { Datasources = probes, Prometheus = prometheus.Facts, Grafana = grafana, Alertmanager = alertmanager },

@@ -12,7 +12,7 @@ public sealed class DatasourceSchemeMismatchCheck : ICheck
 {
     public string Name => "datasource.Scheme";
     public string Description => "the Prometheus/Thanos URL uses the scheme the server speaks";
-    public IReadOnlyList<CheckInput> Inputs { get; } = [];
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.MonitoringEndpoints];
     public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.DatasourceSchemeMismatch];
 
     public void Run(CheckContext context)

@@ -16,7 +16,7 @@ public sealed class DatasourceUnauthorizedCheck : ICheck
 
     public string Name => "datasource.Authorized";
     public string Description => "the Prometheus/Thanos datasource accepts the configured token, and token Secrets exist";
-    public IReadOnlyList<CheckInput> Inputs { get; } = [];
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.MonitoringEndpoints];
     public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.DatasourceUnauthorized];
 
     public void Run(CheckContext context)

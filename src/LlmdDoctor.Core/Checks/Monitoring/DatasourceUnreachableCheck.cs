@@ -11,7 +11,7 @@ public sealed class DatasourceUnreachableCheck : ICheck
 {
     public string Name => "datasource.Reachable";
     public string Description => "the Prometheus/Thanos URL answers";
-    public IReadOnlyList<CheckInput> Inputs { get; } = [];
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.MonitoringEndpoints];
     public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.DatasourceUnreachable];
 
     public void Run(CheckContext context)
