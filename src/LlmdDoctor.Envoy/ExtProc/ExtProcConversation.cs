@@ -149,7 +149,7 @@ public sealed class ExtProcConversation(GrpcConnection connection)
         {
             var body = _t.BodyOutcome(request.Body);
             var picked = _t.EndpointFromHeader ?? _t.EndpointFromMetadata;
-            var error = Failure is { } f ? $"ext_proc stream failed while Envoy was {Waiting(_stage)}: {f.Message}"
+            var error = Failure is { } f ? $"ext_proc stream failed while Envoy was {Waiting(_stage)}: {f.Message}{Hint(f)}"
                 : Error
                 ?? (_t.Immediate is { } im ? $"EPP answered ImmediateResponse {im.StatusCode}: {Shorten(im.Body)}" : null)
                 ?? (picked is null ? "EPP finished without picking an endpoint (no x-gateway-destination-endpoint header mutation or envoy.lb metadata)" : null)
@@ -182,6 +182,11 @@ public sealed class ExtProcConversation(GrpcConnection connection)
                 Error = error,
             };
         }
+
+        private string Hint(GrpcCallException failure) =>
+            failure.Failure == GrpcFailureKind.DeadlineExceeded && _stage == ExtProcStage.RequestHeaders && HasBody && options.BodyMode == BodySendMode.Buffered
+                ? " (an EPP that only implements FULL_DUPLEX_STREAMED, like GIE since v0.4, answers request_headers only after the whole body, which BUFFERED Envoy sends only after that answer)"
+                : "";
 
         private static string? BodyError(ExtProcBodyOutcome body) => body switch
         {

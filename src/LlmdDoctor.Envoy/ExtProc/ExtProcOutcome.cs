@@ -66,7 +66,7 @@ public sealed record ExtProcOutcome
     /// <summary>Whether any answer asked Envoy to clear the route cache.</summary>
     public bool ClearRouteCache { get; init; }
 
-    /// <summary>Headers the EPP set on the request (raw_value preferred, as Envoy does).</summary>
+    /// <summary>Headers the EPP set on the request (raw_value preferred, as Envoy does); credential values are redacted.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> SetHeaders { get; init; } = [];
 
     /// <summary>Headers the EPP removed from the request.</summary>

@@ -18,6 +18,11 @@ internal sealed class ExtProcTranscript
     /// <summary>Response header GIE's EPP adds when it processed response headers (pkg/epp/handlers/response.go).</summary>
     public const string ResponseMarkerHeader = "x-went-into-resp-headers";
 
+    /// <summary>Stands in for credential values the EPP echoes back (GIE re-sets every original request header).</summary>
+    public const string Redacted = "<redacted>";
+
+    private static readonly string[] SensitiveHeaders = ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key"];
+
     private readonly MemoryStream _streamedBody = new();
 
     public List<KeyValuePair<string, string>> SetHeaders { get; } = [];
@@ -124,7 +129,7 @@ internal sealed class ExtProcTranscript
                 ResponseMarker |= string.Equals(header.Key, ResponseMarkerHeader, StringComparison.OrdinalIgnoreCase) && value == "true";
                 continue;
             }
-            SetHeaders.Add(new(header.Key, value));
+            SetHeaders.Add(new(header.Key, IsSensitive(header.Key) ? Redacted : value));
             if (string.Equals(header.Key, DestinationEndpointKey, StringComparison.OrdinalIgnoreCase))
             {
                 EndpointFromHeader = value;
@@ -163,6 +168,8 @@ internal sealed class ExtProcTranscript
                 break;
         }
     }
+
+    private static bool IsSensitive(string key) => SensitiveHeaders.Contains(key, StringComparer.OrdinalIgnoreCase);
 
     private static ExtProcBodyOutcome Compare(ReadOnlySpan<byte> sent, byte[] returned)
     {

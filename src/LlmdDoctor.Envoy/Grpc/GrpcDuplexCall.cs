@@ -7,7 +7,8 @@ namespace LlmdDoctor.Envoy.Grpc;
 /// <summary>
 /// One bidirectional-streaming call. Writes are queued and sent (one flushed DATA frame per message)
 /// while reads proceed; <see cref="CompleteRequest"/> half-closes. Dispose to end the call (an
-/// unfinished call is reset with RST_STREAM CANCEL).
+/// unfinished call is reset with RST_STREAM CANCEL). Writes may come from any thread; reads from one
+/// reader at a time.
 /// </summary>
 /// <typeparam name="TRequest">Request message type.</typeparam>
 /// <typeparam name="TResponse">Response message type.</typeparam>
@@ -171,15 +172,17 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         {
             return null;
         }
-        throw Fail(new GrpcCallException(status, GrpcFailureKind.ServerStatus, $"server ended the call with {status}"));
+        // A server enforcing our grpc-timeout may notice the deadline a moment before we do.
+        var kind = status.Code == GrpcStatusCode.DeadlineExceeded ? GrpcFailureKind.DeadlineExceeded : GrpcFailureKind.ServerStatus;
+        throw Fail(new GrpcCallException(status, kind, $"server ended the call with {status}"), serverEnded: true);
     }
 
-    private GrpcCallException Fail(GrpcCallException failure)
+    private GrpcCallException Fail(GrpcCallException failure, bool serverEnded = false)
     {
         _failure ??= failure;
         Status ??= _failure.Status;
         _outgoing.Writer.TryComplete();
-        if (_failure.Failure is not GrpcFailureKind.ServerStatus)
+        if (!serverEnded)
         {
             // Reset the stream so the peer stops working on a call we gave up on.
             _call.Cancel();

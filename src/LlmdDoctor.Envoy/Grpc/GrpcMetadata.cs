@@ -10,9 +10,17 @@ namespace LlmdDoctor.Envoy.Grpc;
 public sealed class GrpcMetadata : IEnumerable<KeyValuePair<string, string>>
 {
     private readonly List<KeyValuePair<string, string>> _entries = [];
+    private readonly bool _readOnly;
 
-    /// <summary>An empty, shared instance. Do not add to it.</summary>
-    public static GrpcMetadata Empty { get; } = new();
+    /// <summary>Creates empty metadata to add to.</summary>
+    public GrpcMetadata()
+    {
+    }
+
+    private GrpcMetadata(bool readOnly) => _readOnly = readOnly;
+
+    /// <summary>An empty, shared, read-only instance.</summary>
+    public static GrpcMetadata Empty { get; } = new(readOnly: true);
 
     /// <summary>Number of entries.</summary>
     public int Count => _entries.Count;
@@ -21,6 +29,10 @@ public sealed class GrpcMetadata : IEnumerable<KeyValuePair<string, string>>
     public GrpcMetadata Add(string key, string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        if (_readOnly)
+        {
+            throw new InvalidOperationException("GrpcMetadata.Empty is read-only");
+        }
         _entries.Add(new(key.ToLowerInvariant(), value));
         return this;
     }

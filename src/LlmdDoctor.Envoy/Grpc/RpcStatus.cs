@@ -75,7 +75,7 @@ public enum GrpcFailureKind
     StreamReset,
     /// <summary>The connection closed under the call.</summary>
     ConnectionClosed,
-    /// <summary>The call's deadline expired.</summary>
+    /// <summary>The call's deadline expired (noticed by this client, or by the server honouring grpc-timeout).</summary>
     DeadlineExceeded,
     /// <summary>The caller cancelled the call.</summary>
     Cancelled,

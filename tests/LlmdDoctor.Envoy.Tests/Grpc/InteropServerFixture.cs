@@ -27,6 +27,7 @@ public sealed partial class InteropServerFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = PythonInterop.InteropDirectory,
+            Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
         };
         _process = Process.Start(psi)!;
         _process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };

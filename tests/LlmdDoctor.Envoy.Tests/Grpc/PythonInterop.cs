@@ -43,6 +43,7 @@ public static class PythonInterop
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = InteropDirectory,
+            Environment = { ["PYTHONDONTWRITEBYTECODE"] = "1" },
         };
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
