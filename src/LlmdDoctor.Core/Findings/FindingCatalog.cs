@@ -188,7 +188,6 @@ public static class FindingCatalog
     public static IReadOnlyDictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["LLMD0204"] = "issue #6",
-        ["LLMD0205"] = "issue #7",
         ["LLMD0301"] = "issue #6",
         ["LLMD0302"] = "issue #6",
         ["LLMD0303"] = "issue #6",

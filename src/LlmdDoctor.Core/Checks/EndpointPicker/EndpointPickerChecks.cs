@@ -1,9 +1,11 @@
 namespace LlmdDoctor.Core.Checks;
 
-/// <summary>The EndpointPicker checks, sorted by name.</summary>
+/// <summary>The checks that read direct conversations with Endpoint Pickers, sorted by name.</summary>
 public static class EndpointPickerChecks
 {
     public static IReadOnlyList<ICheck> All { get; } =
     [
+        new EndpointPickerRejectsCheck(),  // epp.Conversation
+        new EndpointPickerHealthCheck(),   // epp.Health
     ];
 }
