@@ -187,13 +187,7 @@ public static class FindingCatalog
     /// </summary>
     public static IReadOnlyDictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["LLMD0204"] = "issue #6",
         ["LLMD0205"] = "issue #7",
-        ["LLMD0301"] = "issue #6",
-        ["LLMD0302"] = "issue #6",
-        ["LLMD0303"] = "issue #6",
-        ["LLMD0304"] = "issue #6",
-        ["LLMD0305"] = "issue #6",
         ["LLMD0401"] = "issue #5",
         ["LLMD0402"] = "issue #5",
         ["LLMD0403"] = "issue #5",
@@ -220,7 +214,6 @@ public static class FindingCatalog
         ["LLMD0607"] = "issue #8",
         ["LLMD0701"] = "issue #9",
         ["LLMD0702"] = "issue #8",
-        ["LLMD0801"] = "issue #6",
     };
 
     /// <summary>Codes the check runner itself reports (a check failed, a permission or a source was missing).</summary>
