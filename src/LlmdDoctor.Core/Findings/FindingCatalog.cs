@@ -187,13 +187,6 @@ public static class FindingCatalog
     /// </summary>
     public static IReadOnlyDictionary<string, string> Pending { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["LLMD0204"] = "issue #6",
-        ["LLMD0301"] = "issue #6",
-        ["LLMD0302"] = "issue #6",
-        ["LLMD0303"] = "issue #6",
-        ["LLMD0304"] = "issue #6",
-        ["LLMD0305"] = "issue #6",
-        ["LLMD0801"] = "issue #6",
     };
 
     /// <summary>Codes the check runner itself reports (a check failed, a permission or a source was missing).</summary>

@@ -5,5 +5,13 @@ public static class EnvoyChecks
 {
     public static IReadOnlyList<ICheck> All { get; } =
     [
+        new EnvoyAdminDataUnreadableCheck(),       // envoy.AdminDataReadable
+        new EndpointPickerUnreachableCheck(),      // envoy.EndpointPickerReachable
+        new EnvoyFilterFixNotCoveringCheck(),      // envoy.EnvoyFilterFixCoverage
+        new EnvoyFilterStaleRouteNameCheck(),      // envoy.EnvoyFilterRouteNames
+        new ExtProcBodyLossRiskCheck(),            // envoy.ExtProcBodyLoss
+        new ExtProcTrailerModeMissingCheck(),      // envoy.ExtProcTrailerMode
+        new ExtProcKnownIssueCheck(),              // envoy.KnownIssues
+        new EnvoyRouteNotProgrammedCheck(),        // envoy.RouteProgrammed
     ];
 }

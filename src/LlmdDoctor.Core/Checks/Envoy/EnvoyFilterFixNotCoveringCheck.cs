@@ -1,0 +1,83 @@
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Core.Findings;
+
+namespace LlmdDoctor.Core.Checks;
+
+/// <summary>
+/// LLMD0302: an EnvoyFilter switching ext_proc away from FULL_DUPLEX_STREAMED exists, but a gateway whose
+/// InferencePool routes still stream full-duplex is outside its reach (the seed cluster's <c>maas-gateway</c>).
+/// Without a config dump for a gateway its InferencePool routes are taken to run Istio's default,
+/// FULL_DUPLEX_STREAMED (istio route.go, every release so far).
+/// </summary>
+public sealed class EnvoyFilterFixNotCoveringCheck : ICheck
+{
+    public string Name => "envoy.EnvoyFilterFixCoverage";
+    public string Description => "gateways with full-duplex InferencePool routes that no ext_proc EnvoyFilter workaround selects";
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.EnvoyFilters, CheckInput.Gateways, CheckInput.HttpRoutes];
+    public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.EnvoyFilterFixNotCovering];
+
+    public void Run(CheckContext context)
+    {
+        var fixes = context.Cluster.EnvoyFilters.Select(EnvoyFilterExtProcView.Of).Where(v => v.IsBodyModeWorkaround)
+            .OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
+        if (fixes.Count == 0)
+        {
+            return;
+        }
+
+        var roots = EnvoyFilterSelection.RootNamespaces(context.Cluster);
+        var envoy = GatewayEnvoyViews.Of(context.Inputs.Envoy);
+        EnvoyRouteScan.SkipUnreadable(context, envoy);
+        foreach (var gateway in context.Cluster.Gateways.OrderBy(g => g.Metadata.Key, StringComparer.Ordinal))
+        {
+            var key = gateway.Metadata.Key;
+            if (envoy.IsUnreadable(key))
+            {
+                continue;
+            }
+
+            var (routes, modeSource) = FullDuplexPoolRoutes(context, envoy, key);
+            if (routes.Count == 0)
+            {
+                continue;
+            }
+
+            var labels = EnvoyFilterSelection.GatewayPodLabels(context.Cluster, gateway);
+            if (fixes.Any(f => EnvoyFilterSelection.Selects(f.Filter, gateway, labels, roots)))
+            {
+                continue;
+            }
+
+            var nearest = fixes.OrderBy(f => f.Filter.Metadata.Ns == gateway.Metadata.Ns ? 0 : 1).First();
+            context.Report(FindingCatalog.EnvoyFilterFixNotCovering.At(Subject.Gateway(gateway.Metadata.Ns, gateway.Metadata.Name),
+                ("gateway", key),
+                ("envoyFilter", nearest.Key),
+                ("patchedMode", nearest.PatchedMode),
+                ("mode", BodySendMode.FullDuplexStreamed.ToEnvoyName()),
+                ("modeSource", modeSource),
+                ("routes", EnvoyRouteScan.Join(routes)),
+                ("workloadSelector", Describe(nearest.Filter)),
+                ("otherWorkarounds", EnvoyRouteScan.Join(fixes.Where(f => f != nearest).Select(f => f.Key)))));
+        }
+    }
+
+    private static (List<string> Routes, string Source) FullDuplexPoolRoutes(CheckContext context, GatewayEnvoyViews envoy, string gatewayKey)
+    {
+        var poolFlows = context.Inputs.Flows.Where(f => f.GatewayKey == gatewayKey && f.IsPoolRoute).ToList();
+        if (envoy.ReadablePodsOf(gatewayKey).Count == 0)
+        {
+            return ([.. poolFlows.Select(f => f.EnvoyRouteName)], "Istio default for InferencePool routes (no config dump read)");
+        }
+
+        return ([.. poolFlows.Where(f => envoy.EffectiveModeOf(f)?.RequestBody == BodySendMode.FullDuplexStreamed).Select(f => f.EnvoyRouteName)],
+            "gateway config dump");
+    }
+
+    private static string Describe(EnvoyFilter filter) =>
+        filter.Spec.TargetRefs.Count > 0
+            ? "targetRefs " + string.Join(",", filter.Spec.TargetRefs.Select(r => $"{r.Kind}/{r.Name}"))
+            : filter.Spec.WorkloadSelector?.Labels is { Count: > 0 } labels
+                ? string.Join(",", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))
+                : "(none)";
+}

@@ -1,0 +1,71 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Envoy.ConfigDump;
+
+namespace LlmdDoctor.Envoy.Admin;
+
+/// <summary>The Envoy part of a bundle, read: per-pod data and the input states to record for the run.</summary>
+public sealed record EnvoyBundle(IReadOnlyList<GatewayEnvoyData> Gateways, InputState ConfigState, InputState StatsState);
+
+/// <summary>
+/// Reads <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c> directories of a bundle (design §9) and maps each pod to its
+/// Gateway by the pod's <c>gateway.networking.k8s.io/gateway-name</c> label in the snapshot.
+/// </summary>
+public static class EnvoyBundleReader
+{
+    public static EnvoyBundle Read(string envoyDirectory, ClusterSnapshot cluster, ConfigDumpOptions? options = null)
+    {
+        var source = $"bundle {envoyDirectory}";
+        if (!Directory.Exists(envoyDirectory))
+        {
+            return new EnvoyBundle([], InputState.NotCollected("the bundle has no envoy/ directory"), InputState.NotCollected("the bundle has no envoy/ directory"));
+        }
+
+        var data = new List<GatewayEnvoyData>();
+        foreach (var nsDir in Directory.EnumerateDirectories(envoyDirectory).Order(StringComparer.Ordinal))
+        {
+            var ns = Path.GetFileName(nsDir);
+            foreach (var podDir in Directory.EnumerateDirectories(nsDir).Order(StringComparer.Ordinal))
+            {
+                var pod = Path.GetFileName(podDir);
+                var gateway = GatewayOfPod(cluster, ns, pod);
+                data.Add(GatewayEnvoyDataReader.ReadPodDirectory(podDir, ns, gateway, pod, options));
+            }
+        }
+
+        return new EnvoyBundle(data, StateOf(data, source, d => d.IsReadable), StatsStateOf(data, envoyDirectory, source));
+    }
+
+    /// <summary>
+    /// The gateway a pod serves: its gateway-name label; without the pod object, the name Istio's deployment
+    /// gives (<c>&lt;gateway&gt;-&lt;class&gt;-…</c>) is matched against the namespace's Gateways, longest first.
+    /// </summary>
+    public static string GatewayOfPod(ClusterSnapshot cluster, string ns, string pod)
+    {
+        var labelled = cluster.Pods.FirstOrDefault(p => p.Metadata.Ns == ns && p.Metadata.Name == pod)?.Metadata.Labels
+            .GetValueOrDefault(ClusterSnapshot.GatewayNameLabel);
+        return labelled
+            ?? cluster.Gateways.Where(g => g.Metadata.Ns == ns && pod.StartsWith(g.Metadata.Name + "-", StringComparison.Ordinal))
+                .Select(g => g.Metadata.Name).OrderByDescending(n => n.Length).FirstOrDefault()
+            ?? pod;
+    }
+
+    /// <summary>
+    /// Available when at least one dump was read (unreadable pods then carry <see cref="GatewayEnvoyData.Problem"/>
+    /// and envoy.AdminDataReadable reports them); Unavailable when dumps exist and none could be read.
+    /// </summary>
+    private static InputState StateOf(IReadOnlyList<GatewayEnvoyData> data, string source, Func<GatewayEnvoyData, bool> readable) =>
+        data.Count == 0 ? InputState.NotCollected("the bundle holds no Envoy config dumps")
+        : data.Any(readable) ? InputState.Available(source)
+        : InputState.Unavailable(source, string.Join("; ", data.Select(d => d.Problem).OfType<string>().Take(3)));
+
+    private static InputState StatsStateOf(IReadOnlyList<GatewayEnvoyData> data, string envoyDirectory, string source)
+    {
+        var anyStats = Directory.EnumerateFiles(envoyDirectory, GatewayEnvoyDataReader.StatsFile, SearchOption.AllDirectories).Any()
+            || Directory.EnumerateFiles(envoyDirectory, GatewayEnvoyDataReader.ClustersFile, SearchOption.AllDirectories).Any();
+        return !anyStats ? InputState.NotCollected("the bundle holds no Envoy stats.txt or clusters.txt")
+            : data.Any(d => d.UpstreamStats is not null) ? InputState.Available(source)
+            : InputState.Unavailable(source, "no Envoy stats could be read");
+    }
+}

@@ -1,0 +1,177 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Core.Tests.Cluster;
+
+namespace LlmdDoctor.Core.Tests.Envoy;
+
+/// <summary>One grid over the Envoy checks on typed views: each row changes one thing; healthy rows expect nothing.</summary>
+public sealed class EnvoyChecksTests
+{
+    private const string Gw = "Gateway openshift-ingress/openshift-ai-inference";
+    private const string R0 = "my-first-model.qwen3-0-6b-kserve-route.0";
+    private const string R1 = "my-first-model.qwen3-0-6b-kserve-route.1";
+    private const string Epp = "outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
+
+    private const string Fds = "FULL_DUPLEX_STREAMED";
+
+    /// <summary>The openshift-ai-inference pod's Envoy view: routes .0/.1 with an ext_proc override, .2 without.</summary>
+    internal static GatewayEnvoyData Pod(
+        string body = "BUFFERED",
+        string? envoy = "1.34.1",
+        bool? routeFailOpen = null,
+        bool trailers = false,
+        int routes = 3,
+        UpstreamClusterStats? stats = null,
+        string? problem = null)
+    {
+        var trailer = trailers ? HeaderSendMode.Send : HeaderSendMode.Default;
+        var mode = new ProcessingMode(HeaderSendMode.Send, HeaderSendMode.Send, SendModeNames.ParseBody(body), SendModeNames.ParseBody(body), trailer, trailer);
+        var extProc = new ExtProcPerRoute(false, mode, Epp, routeFailOpen);
+        EnvoyRoute[] all =
+        [
+            new("http.80", "*:80", R0, "prefix:/my-first-model/qwen3-0-6b/v1/completions", "outbound|54321||pool", extProc),
+            new("http.80", "*:80", R1, "prefix:/my-first-model/qwen3-0-6b/v1/chat/completions", "outbound|54321||pool", extProc),
+            new("http.80", "*:80", "my-first-model.qwen3-0-6b-kserve-route.2", "prefix:/my-first-model/qwen3-0-6b", "outbound|8000||svc", null),
+        ];
+        return new GatewayEnvoyData("openshift-ingress", "openshift-ai-inference", "openshift-ai-inference-abc")
+        {
+            Problem = problem,
+            IstioVersion = "1.26.2-redhat",
+            EnvoyVersion = IstioEnvoyVersions.Parse(envoy),
+            EnvoyVersionSource = envoy is null ? "" : "bootstrap",
+            ListenersDumped = true,
+            ExtProcFilters = [GatewayEnvoyData.IstioInferencePoolFilter with { Listener = "0.0.0.0_443", RouteConfigName = "http.80" }],
+            Routes = all[..routes],
+            ClusterNames = [Epp],
+            UpstreamStats = stats is null ? null : new Dictionary<string, UpstreamClusterStats> { [Epp] = stats },
+        };
+    }
+
+    private static readonly UpstreamClusterStats TlsFailing = new(Epp) { ConnectionsTotal = 57, ConnectFailures = 57, TlsVerifyFailures = 57, TlsConnectionErrors = 0, HostConnectFailures = 57, Hosts = 1, HealthFlags = ["healthy"] };
+    private static readonly UpstreamClusterStats Connected = new(Epp) { ConnectionsTotal = 9, ConnectFailures = 0, TlsVerifyFailures = 0, TlsConnectionErrors = 0, HostConnectFailures = 0, Hosts = 1, HealthFlags = ["healthy"] };
+
+    private static readonly string CoveringFix = EnvoyFilterSelectionTests.Filter("openshift-ingress",
+        $$$"""{"workloadSelector":{"labels":{"gateway.networking.k8s.io/gateway-name":"openshift-ai-inference"}},"configPatches":[{{{EnvoyFilterSelectionTests.RoutePatch}}}]}""");
+
+    private static readonly string ElsewhereFix = EnvoyFilterSelectionTests.Filter("openshift-ingress",
+        $$$"""{"workloadSelector":{"labels":{"gateway.networking.k8s.io/gateway-name":"maas-gateway"}},"configPatches":[{{{EnvoyFilterSelectionTests.RoutePatch}}}]}""");
+
+    private static readonly string StaleFix = CoveringFix.Replace("kserve-route.1", "old-route.1", StringComparison.Ordinal);
+
+    public static TheoryData<string, ICheck, Func<ClusterFixture, ClusterFixture>, GatewayEnvoyData[], string[]> Rows() => new()
+    {
+        // LLMD0301 ExtProcBodyLossRisk
+        { "buffered routes", new ExtProcBodyLossRiskCheck(), f => f, [Pod()], [] },
+        { "full duplex, fail-open, Envoy 1.34", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds)], [$"LLMD0301 {Gw} {R0}", $"LLMD0301 {Gw} {R1}"] },
+        { "Envoy 1.34 ignores the route's FailClose", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds, routeFailOpen: false)], [$"LLMD0301 {Gw} {R0}", $"LLMD0301 {Gw} {R1}"] },
+        { "Envoy 1.35 honours the route's FailClose", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds, "1.35.3", routeFailOpen: false)], [] },
+        { "Envoy 1.36 keeps the body", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds, "1.36.2", trailers: true)], [] },
+        { "version unknown counts as affected", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds, null)], [$"LLMD0301 {Gw} {R0}", $"LLMD0301 {Gw} {R1}"] },
+        { "unreadable dump says nothing", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds, problem: "truncated")], [] },
+        { "two pods report once", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds), Pod(Fds) with { PodName = "second" }], [$"LLMD0301 {Gw} {R0}", $"LLMD0301 {Gw} {R1}"] },
+
+        // LLMD0304 ExtProcTrailerModeMissing
+        { "buffered needs no trailers", new ExtProcTrailerModeMissingCheck(), f => f, [Pod()], [] },
+        { "Istio 1.28 sends trailers", new ExtProcTrailerModeMissingCheck(), f => f, [Pod(Fds, "1.36.2", trailers: true)], [] },
+        { "full duplex without trailers", new ExtProcTrailerModeMissingCheck(), f => f, [Pod(Fds)], [$"LLMD0304 {Gw} {R0}", $"LLMD0304 {Gw} {R1}"] },
+
+        // LLMD0801 KnownIssue
+        { "no known issue when buffered", new ExtProcKnownIssueCheck(), f => f, [Pod()], [] },
+        { "known issue on Envoy 1.34", new ExtProcKnownIssueCheck(), f => f, [Pod(Fds)], [$"LLMD0801 {Gw}"] },
+        { "no version, no version rule", new ExtProcKnownIssueCheck(), f => f, [Pod(Fds, null)], [] },
+        { "fixed Envoy", new ExtProcKnownIssueCheck(), f => f, [Pod(Fds, "1.36.0")], [] },
+
+        // LLMD0305 EnvoyRouteNotProgrammed
+        { "every accepted rule programmed", new EnvoyRouteNotProgrammedCheck(), f => f, [Pod()], [] },
+        { "rule 2 missing", new EnvoyRouteNotProgrammedCheck(), f => f, [Pod(routes: 2)], [$"LLMD0305 {Gw} my-first-model.qwen3-0-6b-kserve-route.2"] },
+        { "not accepted, so not expected", new EnvoyRouteNotProgrammedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => o["status"]!["parents"]![0]!["conditions"]![0]!["status"] = "False"), [Pod(routes: 2)], [] },
+        { "no dump, no verdict", new EnvoyRouteNotProgrammedCheck(), f => f, [], [] },
+        { "unreadable dump, no verdict", new EnvoyRouteNotProgrammedCheck(), f => f, [Pod(routes: 0, problem: "truncated")], [] },
+
+        // LLMD0302 EnvoyFilterFixNotCovering
+        { "no workaround anywhere", new EnvoyFilterFixNotCoveringCheck(), f => f, [Pod(Fds)], [] },
+        { "workaround selects this gateway", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(CoveringFix), [Pod(Fds)], [] },
+        { "workaround selects another gateway", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds)], [$"LLMD0302 {Gw}"] },
+        { "not covered but already buffered", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod()], [] },
+        { "not covered, no dump: Istio's default assumed", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [], [$"LLMD0302 {Gw}"] },
+        { "not covered, unreadable dump: no verdict", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, problem: "truncated")], [] },
+
+        // LLMD0303 EnvoyFilterStaleRouteName
+        { "patched route exists", new EnvoyFilterStaleRouteNameCheck(), f => f.Add(CoveringFix), [Pod()], [] },
+        { "patched route is gone", new EnvoyFilterStaleRouteNameCheck(), f => f.Add(StaleFix), [Pod()], ["LLMD0303 EnvoyFilter openshift-ingress/fix my-first-model.qwen3-0-6b-old-route.1"] },
+        { "filter for another gateway is not judged here", new EnvoyFilterStaleRouteNameCheck(), f => f.Add(ElsewhereFix.Replace("kserve-route.1", "old-route.1", StringComparison.Ordinal)), [Pod()], [] },
+
+        // LLMD0204 EndpointPickerUnreachableFromGateway
+        { "EPP cluster connects", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: Connected)], [] },
+        { "no stats read", new EndpointPickerUnreachableCheck(), f => f, [Pod()], [] },
+        { "TLS verify failures", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: TlsFailing)], [$"LLMD0204 {Gw} {R0}, {R1}"] },
+        { "failures on an unreadable pod are not judged", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: TlsFailing, problem: "truncated")], [] },
+
+        // LLMD0003 per gateway: unreadable admin data
+        { "readable dump", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod()], [] },
+        { "truncated dump", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod(problem: "config_dump.json: truncated at byte 42")], [$"LLMD0003 {Gw}"] },
+        { "stats unreadable", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod() with { StatsProblem = "stats.txt: permission denied" }], [$"LLMD0003 {Gw}"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Grid(string name, ICheck check, Func<ClusterFixture, ClusterFixture> arrange, GatewayEnvoyData[] envoy, string[] expected)
+    {
+        var fixture = arrange(new ClusterFixture());
+        var inputs = fixture.Inputs();
+        inputs = new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = envoy };
+        var run = await new CheckRunner().RunAsync([check], inputs);
+        Assert.DoesNotContain(run.Findings, f => f.Code == "LLMD0001");
+        var actual = run.Findings.Select(f => $"{f.Code} {f.Subject.Kind} {f.Subject.Key}{(f.Evidence.TryGetValue("route", out var r) ? " " + r : "")}").Order(StringComparer.Ordinal);
+        Assert.True(expected.SequenceEqual(actual), $"{name}: got [{string.Join("; ", actual)}]");
+    }
+
+    [Fact]
+    public async Task Unreadable_gateways_are_skip_reasons_never_healthy()
+    {
+        var inputs = new ClusterFixture().Inputs();
+        inputs = new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod(Fds, problem: "truncated at byte 42")] };
+        var run = await new CheckRunner().RunAsync(EnvoyChecks.All, inputs);
+        var finding = Assert.Single(run.Findings);
+        Assert.Equal("LLMD0003", finding.Code);
+        Assert.Contains("truncated at byte 42", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(run.Skipped, s => s.Check == "envoy.ExtProcBodyLoss" && s.Reason.Contains("openshift-ingress/openshift-ai-inference not checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Body_loss_finding_carries_its_evidence()
+    {
+        var inputs = new ClusterFixture().Inputs();
+        var context = new CheckContext(new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod(Fds, routeFailOpen: false)] }, new ExtProcBodyLossRiskCheck(), default);
+        new ExtProcBodyLossRiskCheck().Run(context);
+        var finding = context.Findings.First(f => f.Evidence["route"] == R1);
+        Assert.Equal(Fds, finding.Evidence["mode"]);
+        Assert.Equal("1.34.1", finding.Evidence["envoyVersion"]);
+        Assert.Equal(Epp, finding.Evidence["eppCluster"]);
+        Assert.Contains("envoy #40014", finding.Evidence["failOpen"], StringComparison.Ordinal);
+        Assert.Equal(KnownExtProcIssues.FullDuplexFailOpenBodyLoss.Id, finding.Evidence["issue"]);
+    }
+
+    [Fact]
+    public void Envoy_checks_are_sorted_and_declare_their_codes()
+    {
+        var names = EnvoyChecks.All.Select(c => c.Name).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+        Assert.All(EnvoyChecks.All, c => Assert.StartsWith("envoy.", c.Name, StringComparison.Ordinal));
+        Assert.Equal(
+            ["LLMD0003", "LLMD0204", "LLMD0301", "LLMD0302", "LLMD0303", "LLMD0304", "LLMD0305", "LLMD0801"],
+            EnvoyChecks.All.SelectMany(c => c.Emits).Select(d => d.Code).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Effective_body_mode_of_a_flow_for_the_report()
+    {
+        var inputs = new ClusterFixture().Inputs();
+        var views = GatewayEnvoyViews.Of([Pod(Fds)]);
+        var modes = inputs.Flows.ToDictionary(f => f.EnvoyRouteName, views.EffectiveBodyModeOf);
+        Assert.Equal(Fds, modes[R1]);
+        Assert.Equal("NONE", modes["my-first-model.qwen3-0-6b-kserve-route.2"]);
+        Assert.Null(GatewayEnvoyViews.Of([]).EffectiveBodyModeOf(inputs.Flows[0]));
+    }
+}
