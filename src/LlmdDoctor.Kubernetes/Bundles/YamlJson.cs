@@ -123,6 +123,11 @@ public static partial class YamlJson
             return JsonValue.Create(false);
         }
 
+        if ((DecimalInteger().IsMatch(text) || DecimalFloat().IsMatch(text)) && AsJsonNumber(text) is { } number)
+        {
+            return number;
+        }
+
         if (DecimalInteger().IsMatch(text))
         {
             return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) ? JsonValue.Create(l)
@@ -155,6 +160,22 @@ public static partial class YamlJson
 
         // .inf and .nan have no JSON form; like any other plain text they stay strings.
         return JsonValue.Create(text);
+    }
+
+    /// <summary>
+    /// Keeps the number's text as written (<c>1.0</c> stays <c>1.0</c>, not <c>1</c>) when it is also a JSON
+    /// number, so a lenient reader that turns an unquoted label value back into a string sees what the author wrote.
+    /// </summary>
+    private static JsonNode? AsJsonNumber(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     [GeneratedRegex(@"^(y|n|yes|no|on|off)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
