@@ -64,6 +64,35 @@ public sealed class InClusterConnectionTests : IAsyncLifetime
         Assert.Equal(rotation == Rotation.ServerRejectsOldToken, _server.SeenTokens.Count(t => t == "token-1") == 2);
     }
 
+    [Theory]
+    [InlineData("root", true)]
+    [InlineData("intermediate-only", true)]
+    [InlineData("unrelated", false)]
+    public async Task Server_chain_with_an_intermediate_is_validated_against_the_configured_ca_only(string trusted, bool succeeds)
+    {
+        var (root, intermediate, leaf) = TestCertificates.Chain();
+        await using var server = await FakeApiServer.StartAsync(https: true, chain: (leaf, [intermediate]));
+        server.Add(Objects.Namespace("llm"));
+        var ca = trusted switch
+        {
+            "root" => root,
+            "intermediate-only" => intermediate,
+            _ => TestCertificates.Server(),
+        };
+        using var client = new KubeClient(new KubeConnection { Server = server.Url, CertificateAuthorities = [ca] });
+
+        var list = client.ListAsync(KubeResource.Namespaces);
+
+        if (succeeds)
+        {
+            Assert.Single((await list).Items);
+        }
+        else
+        {
+            Assert.Contains("TLS handshake failed", (await Assert.ThrowsAsync<KubeUnavailableException>(() => list)).Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Outside_a_pod_is_not_available_and_create_says_why()
     {

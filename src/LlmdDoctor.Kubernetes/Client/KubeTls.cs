@@ -20,7 +20,7 @@ internal static class KubeTls
             return null;
         }
 
-        return (_, certificate, _, errors) =>
+        return (_, certificate, presented, errors) =>
         {
             if (certificate is null)
             {
@@ -45,9 +45,28 @@ internal static class KubeTls
             chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
             chain.ChainPolicy.CustomTrustStore.AddRange(roots);
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(leaf);
+
+            // Intermediates the server sent may complete the path; only the configured roots are trusted.
+            if (presented is not null)
+            {
+                foreach (var element in presented.ChainElements)
+                {
+                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+                }
+            }
+
+            return chain.Build(leaf) || EndsInConfiguredIntermediate(chain, roots);
         };
     }
+
+    /// <summary>
+    /// Go's crypto/x509 (kubectl) accepts any certificate in the CA file as a trust anchor, also an intermediate;
+    /// .NET reports such a path as a partial chain. Accept it when that is the only fault and the path reaches a
+    /// configured certificate.
+    /// </summary>
+    private static bool EndsInConfiguredIntermediate(X509Chain chain, X509Certificate2Collection roots) =>
+        chain.ChainStatus.All(s => s.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
+        && chain.ChainElements.Any(e => roots.Any(r => r.RawDataMemory.Span.SequenceEqual(e.Certificate.RawDataMemory.Span)));
 
     public static SslClientAuthenticationOptions Options(KubeConnection connection, X509Certificate2? clientCertificate) => new()
     {

@@ -73,9 +73,10 @@ public sealed partial class FakeApiServer : IAsyncDisposable
 
     public long CurrentResourceVersion => Interlocked.Read(ref _resourceVersion);
 
-    public static async Task<FakeApiServer> StartAsync(bool https = false)
+    /// <param name="chain">With HTTPS: a leaf certificate and the intermediates to send with it (default: one self-signed certificate).</param>
+    public static async Task<FakeApiServer> StartAsync(bool https = false, (X509Certificate2 Leaf, X509Certificate2Collection Intermediates)? chain = null)
     {
-        var certificate = https ? TestCertificates.Server() : null;
+        var certificate = chain?.Leaf ?? (https ? TestCertificates.Server() : null);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -86,6 +87,7 @@ public sealed partial class FakeApiServer : IAsyncDisposable
                 {
                     listen.UseHttps(certificate, options =>
                     {
+                        options.ServerCertificateChain = chain?.Intermediates;
                         options.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                         options.AllowAnyClientCertificate();
                     });
