@@ -1,0 +1,43 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+
+namespace LlmdDoctor.Kubernetes;
+
+/// <summary>A bundle directory read back (design.md §9).</summary>
+/// <param name="Root">The bundle directory (full path).</param>
+/// <param name="Inputs">
+/// Per cluster input: as recorded by <c>collect</c> in <c>collection-status.yaml</c> when present (so a kind
+/// that was denied at collection time is not taken for an empty one), otherwise Available from the bundle.
+/// </param>
+/// <param name="Envoy">The gateway pods whose Envoy admin output is in <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>.</param>
+/// <param name="Probes">Full paths of <c>probes/*.json</c>.</param>
+public sealed record Bundle(
+    string Root,
+    ClusterSnapshot Snapshot,
+    IReadOnlyDictionary<CheckInput, InputState> Inputs,
+    IReadOnlyList<EnvoyPodFiles> Envoy,
+    IReadOnlyList<string> Probes);
+
+/// <summary>
+/// The files saved for one gateway pod; each path is null when the file is absent. Parsing them is the Envoy
+/// project's job.
+/// </summary>
+public sealed record EnvoyPodFiles(string Namespace, string Pod, string Directory, string? ConfigDump, string? Stats, string? Clusters, string? ServerInfo)
+{
+    public const string ConfigDumpFile = "config_dump.json";
+    public const string StatsFile = "stats.txt";
+    public const string ClustersFile = "clusters.txt";
+    public const string ServerInfoFile = "server_info.json";
+}
+
+/// <summary>A bundle file could not be read; the message starts with <c>file:line:column</c>.</summary>
+public sealed class BundleFormatException(string file, long line, long column, string reason, Exception? inner = null)
+    : Exception($"{file}:{line}:{column}: {reason}", inner)
+{
+    /// <summary>The file, relative to the bundle root.</summary>
+    public string File { get; } = file;
+
+    public long Line { get; } = line;
+
+    public long Column { get; } = column;
+}

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Kubernetes.Tests.Fake;
+
+namespace LlmdDoctor.Kubernetes.Tests;
+
+public sealed class LiveInventoryCollectorTests : IAsyncLifetime
+{
+    private FakeApiServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await FakeApiServer.StartAsync();
+        _server.AddAll(
+        [
+            Objects.Namespace("openshift-ingress"),
+            Objects.Namespace("my-first-model"),
+            Objects.Gateway("openshift-ingress", "openshift-ai-inference"),
+            Objects.Gateway("openshift-ingress", "maas-gateway"),
+            Objects.PoolV1("my-first-model", "qwen3-0-6b-inference-pool"),
+            Objects.PoolV1Alpha2("my-first-model", "qwen3-0-6b-inference-pool"),
+            Objects.Service("my-first-model", "qwen3-0-6b-epp-service"),
+            Objects.Pod("my-first-model", "vllm-0", ("app", "vllm")),
+            Objects.Secret("my-first-model", "grafana-thanos-token", serviceAccount: "grafana-thanos"),
+            Objects.Make("v1", "ConfigMap", "openshift-monitoring", "cluster-monitoring-config"),
+            Objects.Make("v1", "ConfigMap", "dashboards", "vllm-dashboard"),
+            Objects.Make("v1", "ConfigMap", "dashboards", "unreferenced"),
+            Objects.Make("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "dashboards", "vllm",
+                spec: new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = "vllm-dashboard", ["key"] = "d.json" } }),
+            Objects.Make("networking.istio.io/v1alpha3", "EnvoyFilter", "openshift-ingress", "fix-extproc-body-mode"),
+        ]);
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private async Task<LiveInventory> CollectAsync(bool keep = false)
+    {
+        using var client = new KubeClient(new KubeConnection { Server = _server.Url }, new KubeClientOptions { PageSize = 1 });
+        return await new LiveInventoryCollector(client, new LiveInventoryOptions { KeepObjects = keep }).CollectAsync();
+    }
+
+    [Fact]
+    public async Task Healthy_cluster_gives_every_input_available_and_a_full_snapshot()
+    {
+        var inventory = await CollectAsync();
+
+        Assert.All(inventory.Inputs.Values, s => Assert.Equal(InputStatus.Available, s.Status));
+        Assert.Equal(14, inventory.Inputs.Count);
+        var snapshot = inventory.Snapshot;
+        Assert.Empty(snapshot.Problems);
+        Assert.Equal(2, snapshot.Gateways.Count);
+        Assert.Equal(2, snapshot.InferencePools.Count);
+        Assert.Equal(["inference.networking.k8s.io", "inference.networking.x-k8s.io"], snapshot.InferencePools.Select(p => p.ApiGroup).Order(StringComparer.Ordinal));
+        Assert.Single(snapshot.EnvoyFilters);
+        Assert.Single(snapshot.GrafanaDashboards);
+        Assert.Equal("kubernetes.io/service-account-token", Assert.Single(snapshot.Secrets).Type);
+        Assert.Equal(["cluster-monitoring-config", "vllm-dashboard"], snapshot.ConfigMaps.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.Empty(inventory.Objects);
+    }
+
+    [Fact]
+    public async Task Newest_served_llminferenceservice_version_is_listed()
+    {
+        await CollectAsync();
+
+        Assert.Contains(_server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha2/llminferenceservices", StringComparison.Ordinal));
+        Assert.DoesNotContain(_server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha1/llminferenceservices", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("grafana.integreatly.org", CheckInput.GrafanaObjects)]
+    [InlineData("monitoring.coreos.com", CheckInput.Monitors)]
+    [InlineData("sailoperator.io", CheckInput.IstioVersion)]
+    [InlineData("serving.kserve.io", CheckInput.LlmInferenceServices)]
+    public async Task Crd_not_installed_makes_its_input_absent_and_nothing_else(string group, CheckInput input)
+    {
+        _server.RemoveGroup(group);
+
+        var inventory = await CollectAsync();
+
+        Assert.Equal(InputStatus.Absent, inventory.Inputs[input].Status);
+        Assert.Contains(group, inventory.Inputs[input].Reason, StringComparison.Ordinal);
+        Assert.All(inventory.Inputs.Where(i => i.Key != input && !(group == "monitoring.coreos.com" && i.Key == CheckInput.PrometheusRules)),
+            i => Assert.Equal(InputStatus.Available, i.Value.Status));
+    }
+
+    [Fact]
+    public async Task One_inferencepool_group_missing_is_still_available()
+    {
+        _server.RemoveGroup("inference.networking.x-k8s.io");
+
+        var inventory = await CollectAsync();
+
+        Assert.Equal(InputStatus.Available, inventory.Inputs[CheckInput.InferencePools].Status);
+        Assert.Equal("inference.networking.k8s.io", Assert.Single(inventory.Snapshot.InferencePools).ApiGroup);
+    }
+
+    [Fact]
+    public async Task Both_inferencepool_groups_missing_is_absent()
+    {
+        _server.RemoveGroup("inference.networking.x-k8s.io");
+        _server.RemoveGroup("inference.networking.k8s.io");
+
+        var inventory = await CollectAsync();
+
+        Assert.Equal(InputStatus.Absent, inventory.Inputs[CheckInput.InferencePools].Status);
+    }
+
+    [Theory]
+    [InlineData("/apis/gateway.networking.k8s.io/v1/gatewayclasses", 403, CheckInput.Gateways, InputStatus.Denied)]
+    [InlineData("/apis/inference.networking.x-k8s.io/v1alpha2/inferencepools", 403, CheckInput.InferencePools, InputStatus.Denied)]
+    [InlineData("/api/v1/pods", 500, CheckInput.Pods, InputStatus.Unavailable)]
+    [InlineData("/apis/networking.istio.io/v1alpha3", 503, CheckInput.EnvoyFilters, InputStatus.Unavailable)]
+    [InlineData("/api/v1/namespaces/openshift-monitoring/configmaps", 403, CheckInput.ConfigMaps, InputStatus.Denied)]
+    [InlineData("/api/v1/namespaces/dashboards/configmaps/vllm-dashboard", 403, CheckInput.ConfigMaps, InputStatus.Denied)]
+    public async Task Failure_on_one_kind_marks_only_its_input(string path, int status, CheckInput input, InputStatus expected)
+    {
+        _server.Fail(path, status, status == 403 ? "Forbidden" : "InternalError", $"no access to {path}");
+
+        var inventory = await CollectAsync();
+
+        var state = inventory.Inputs[input];
+        Assert.Equal(expected, state.Status);
+        Assert.Contains(path, state.Source, StringComparison.Ordinal);
+        Assert.Contains($"no access to {path}", state.Reason, StringComparison.Ordinal);
+        Assert.All(inventory.Inputs.Where(i => i.Key != input), i => Assert.Equal(InputStatus.Available, i.Value.Status));
+    }
+
+    [Fact]
+    public async Task Denied_secrets_do_not_touch_any_input_but_are_reported_per_kind()
+    {
+        _server.Fail("/api/v1/secrets", 403, "Forbidden", "secrets is forbidden");
+
+        var inventory = await CollectAsync();
+
+        Assert.All(inventory.Inputs.Values, s => Assert.Equal(InputStatus.Available, s.Status));
+        Assert.Equal(InputStatus.Denied, inventory.Kinds.Single(k => k.Kind.Api.Kind == "Secret").State.Status);
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(401)]
+    [InlineData(0)]
+    public async Task Api_server_unusable_raises_the_distinct_exception(int status)
+    {
+        Uri server;
+        if (status == 0)
+        {
+            server = new Uri($"http://127.0.0.1:{KubeClientTests.FreePort()}");
+        }
+        else
+        {
+            _server.Fail("/api", status, "Down", "apiserver is down");
+            server = _server.Url;
+        }
+
+        using var client = new KubeClient(new KubeConnection { Server = server });
+        var ex = await Assert.ThrowsAsync<ClusterUnreachableException>(() => new LiveInventoryCollector(client).CollectAsync());
+
+        Assert.Equal(server, ex.Server);
+        Assert.Contains(server.Authority, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(status == 0 ? "cannot connect" : status.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Kept_objects_carry_kind_and_no_secret_data()
+    {
+        var inventory = await CollectAsync(keep: true);
+
+        Assert.Equal(inventory.Kinds.Sum(k => k.Count), inventory.Objects.Count);
+        Assert.All(inventory.Objects, o => Assert.False(string.IsNullOrEmpty((string?)o["kind"])));
+        Assert.DoesNotContain(inventory.Objects, o => o.ToJsonString().Contains("c2VjcmV0LXRva2VuLXZhbHVl", StringComparison.Ordinal));
+    }
+}
