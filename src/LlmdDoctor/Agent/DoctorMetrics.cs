@@ -21,7 +21,8 @@ public static class DoctorMetrics
         var skipped = page.Gauge("llmd_doctor_check_skipped", "1 when a check was skipped in the last cycle (missing input), else 0.", "check");
         if (last is not null)
         {
-            foreach (var f in last.Report.Findings)
+            // One series per code and subject: several findings of a code on one object (one per route) are one alert.
+            foreach (var f in last.Report.Findings.DistinctBy(f => (f.Code, f.Subject.Namespace, f.Subject.Kind, f.Subject.Name)))
             {
                 active.Add(1, f.Code, f.Name, f.Severity, f.Subject.Namespace, f.Subject.Kind, f.Subject.Name, f.RunbookUrl);
             }
@@ -41,6 +42,34 @@ public static class DoctorMetrics
         foreach (var (check, count) in counters.CheckErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             errors.Add(count, check);
+        }
+
+        string[] probeLabels = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe"];
+        var success = page.Gauge("llmd_doctor_probe_success", "1 when the probe got the answer it expected, else 0.", probeLabels);
+        var phases = page.Gauge("llmd_doctor_probe_duration_seconds", "Probe duration by phase (resolve, connect, tls, processing, transfer, total).", [.. probeLabels, "phase"]);
+        var status = page.Gauge("llmd_doctor_probe_http_status_code", "HTTP status of the probe's answer (0 when none).", probeLabels);
+        var bodyMode = page.Gauge("llmd_doctor_ext_proc_body_mode", "1 for the effective ext_proc request body mode of each InferencePool route.", "gateway_namespace", "gateway", "route", "mode");
+        if (last is not null)
+        {
+            foreach (var sample in last.Inputs.Probes.MetricSamples().DistinctBy(s => (s.GatewayNamespace, s.Gateway, s.Namespace, s.Route, s.Model, s.Probe)))
+            {
+                string[] labels = [sample.GatewayNamespace, sample.Gateway, sample.Namespace, sample.Route, sample.Model, sample.Probe];
+                success.Add(sample.Success, labels);
+                status.Add(sample.HttpStatusCode, labels);
+                foreach (var (phase, seconds) in sample.DurationSeconds)
+                {
+                    phases.Add(seconds, [.. labels, phase]);
+                }
+            }
+
+            var annotations = FlowAnnotations.For(last.Inputs);
+            foreach (var flow in last.Inputs.Flows.Where(f => f.IsPoolRoute).DistinctBy(f => (f.GatewayKey, f.EnvoyRouteName)))
+            {
+                if (annotations.EffectiveBodyMode(flow) is { } mode)
+                {
+                    bodyMode.Add(1, flow.Gateway.Metadata.Ns, flow.Gateway.Metadata.Name, flow.EnvoyRouteName, mode);
+                }
+            }
         }
 
         page.Gauge("llmd_doctor_cycle_duration_seconds", "Duration of the last complete cycle.").Add(last?.Duration.TotalSeconds ?? 0);

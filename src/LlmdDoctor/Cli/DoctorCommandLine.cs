@@ -43,14 +43,14 @@ public static class DoctorCommandLine
             "Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or configuration error; " +
             "3 could not run (cluster unreachable, bundle unreadable).");
 
-        root.Subcommands.Add(NotYet("serve", "Run the agent: a cycle every interval, HTTP on :8080 with /metrics, /healthz, /readyz, /report and /runbooks/{code}", 9, console, withReportOptions: false));
-        root.Subcommands.Add(NotYet("report", "Print the running agent's latest report (default http://127.0.0.1:8080); what 'kubectl exec deploy/llmd-doctor -- llmd-doctor report' runs", 9, console));
-        root.Subcommands.Add(NotYet("check", "One live run against the cluster (in-cluster service account, or kubeconfig/--context) and print the report", 3, console));
-        root.Subcommands.Add(NotYet("analyze", "Run the same checks against a saved bundle directory (no cluster needed)", 3, console, argument: "DIR"));
-        root.Subcommands.Add(NotYet("collect", "Save a bundle (objects, Envoy dumps, probe transcripts) for analyze or a support case", 3, console, argument: "DIR", withReportOptions: false));
+        root.Subcommands.Add(AgentCommands.Serve(console));
+        root.Subcommands.Add(AgentCommands.Report(console));
+        root.Subcommands.Add(Commands.Check(console));
+        root.Subcommands.Add(Commands.Analyze(console));
+        root.Subcommands.Add(Commands.Collect(console));
         root.Subcommands.Add(Explain(console));
         var fix = new Command("fix", "Print remediation manifests");
-        fix.Subcommands.Add(NotYet("envoyfilter", "Print the EnvoyFilter that switches a gateway's InferencePool routes to BUFFERED (--gateway NS/NAME)", 6, console, withReportOptions: false));
+        fix.Subcommands.Add(Commands.FixEnvoyFilter(console));
         root.Subcommands.Add(fix);
         root.Subcommands.Add(NotYet("demo", "Start the simulated llm-d cluster and run check against it (--scenario NAME, --serve)", 4, console));
         return root;

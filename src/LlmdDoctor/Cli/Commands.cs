@@ -1,0 +1,184 @@
+using System.CommandLine;
+using LlmdDoctor.Agent;
+using LlmdDoctor.Collection;
+using LlmdDoctor.Configuration;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Envoy.Fix;
+using LlmdDoctor.Kubernetes;
+
+namespace LlmdDoctor.Cli;
+
+/// <summary>The commands that run checks: check, analyze, collect, fix envoyfilter.</summary>
+public static class Commands
+{
+    public static Option<string?> ContextOption() => new("--context")
+    {
+        Description = "kubeconfig context to use (default: in-cluster service account, else the current context of $KUBECONFIG or ~/.kube/config)",
+    };
+
+    public static Command Check(CliConsole console)
+    {
+        var options = new ReportOptions();
+        var context = ContextOption();
+        var command = new Command("check", "One live run against the cluster (in-cluster service account, or kubeconfig/--context) and print the report");
+        options.AddTo(command);
+        command.Options.Add(context);
+        command.SetAction((parse, ct) => RunReportAsync(console, options, parse, settings =>
+        {
+            var connection = KubeConnection.Discover(parse.GetValue(context));
+            return new LiveClusterSource(connection, settings.Config);
+        }, ct));
+        return command;
+    }
+
+    public static Command Analyze(CliConsole console)
+    {
+        var options = new ReportOptions();
+        var dir = new Argument<string>("DIR") { Description = "A bundle: kubectl get -o yaml|json output, envoy/<ns>/<pod>/config_dump.json, … (design §9)" };
+        var command = new Command("analyze", "Run the same checks against a saved bundle directory (no cluster needed)");
+        command.Arguments.Add(dir);
+        options.AddTo(command);
+        command.SetAction((parse, ct) => RunReportAsync(console, options, parse, _ => new BundleSource(parse.GetValue(dir)!), ct));
+        return command;
+    }
+
+    /// <summary>Collects from the source, runs every check once, prints the report; exit code from --fail-on.</summary>
+    public static async Task<int> RunReportAsync(CliConsole console, ReportOptions options, ParseResult parse, Func<ReportSettings, IInputSource> source, CancellationToken ct)
+    {
+        var (settings, error) = options.Read(parse, console);
+        if (settings is null)
+        {
+            await console.Error.WriteLineAsync($"llmd-doctor: {error}").ConfigureAwait(false);
+            return ExitCodes.UsageOrConfig;
+        }
+
+        try
+        {
+            var input = source(settings);
+            try
+            {
+                var cycle = new DoctorCycle(settings.Config, settings.Policy, TimeProvider.System);
+                var result = await cycle.RunAsync(input, CheckRegistry.All, ct).ConfigureAwait(false);
+                return ReportOutput.Write(result.Report, settings, console);
+            }
+            finally
+            {
+                (input as IDisposable)?.Dispose();
+            }
+        }
+        catch (KubeConfigException ex)
+        {
+            await console.Error.WriteLineAsync($"llmd-doctor: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.UsageOrConfig;
+        }
+        catch (SourceUnreachableException ex)
+        {
+            await console.Error.WriteLineAsync($"llmd-doctor: could not run: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.CouldNotRun;
+        }
+    }
+
+    public static Command Collect(CliConsole console)
+    {
+        var dir = new Argument<string>("DIR") { Description = "Directory to write the bundle to (created; must be empty or absent)" };
+        var context = ContextOption();
+        var config = new Option<string?>("--config") { Description = "Configuration file (YAML)" };
+        var command = new Command("collect", "Save a bundle (objects, Envoy dumps) for analyze or a support case; Secrets are saved as name and type only");
+        command.Arguments.Add(dir);
+        command.Options.Add(context);
+        command.Options.Add(config);
+        command.SetAction(async (parse, ct) =>
+        {
+            var target = parse.GetValue(dir)!;
+            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: {target} is not empty; collect writes into an empty or new directory").ConfigureAwait(false);
+                return ExitCodes.UsageOrConfig;
+            }
+
+            try
+            {
+                var cfg = parse.GetValue(config) is { } path ? DoctorConfigLoader.LoadFile(path) : DoctorConfigLoader.Load("", "(defaults)");
+                var connection = KubeConnection.Discover(parse.GetValue(context));
+                var written = await BundleCollector.CollectAsync(connection, cfg, target, ct).ConfigureAwait(false);
+                await console.Out.WriteLineAsync($"wrote {written} files to {target}; analyse with: llmd-doctor analyze {target}").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (ex is ConfigException or KubeConfigException)
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.UsageOrConfig;
+            }
+            catch (Exception ex) when (ex is SourceUnreachableException or ClusterUnreachableException or IOException)
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: could not run: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.CouldNotRun;
+            }
+        });
+        return command;
+    }
+
+    public static Command FixEnvoyFilter(CliConsole console)
+    {
+        var gateway = new Option<string>("--gateway") { Description = "The gateway to cover, NAMESPACE/NAME", Required = true };
+        var bundle = new Option<string?>("--bundle") { Description = "Read the gateway's routes and Envoy dump from a bundle instead of the live cluster" };
+        var context = ContextOption();
+        var command = new Command("envoyfilter",
+            "Print the EnvoyFilter that switches a gateway's InferencePool routes to ext_proc BUFFERED (route names and EPP clusters from its Envoy dump), ready for 'kubectl apply -f -'");
+        command.Options.Add(gateway);
+        command.Options.Add(bundle);
+        command.Options.Add(context);
+        command.SetAction(async (parse, ct) =>
+        {
+            var key = parse.GetValue(gateway)!;
+            if (key.Split('/') is not [{ Length: > 0 } ns, { Length: > 0 } name])
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: --gateway '{key}' is not NAMESPACE/NAME").ConfigureAwait(false);
+                return ExitCodes.UsageOrConfig;
+            }
+
+            try
+            {
+                var config = DoctorConfigLoader.Load("", "(defaults)");
+                IInputSource source = parse.GetValue(bundle) is { } dir
+                    ? new BundleSource(dir)
+                    : new LiveClusterSource(KubeConnection.Discover(parse.GetValue(context)), config);
+                var inputs = await source.CollectAsync(ct).ConfigureAwait(false);
+                (source as IDisposable)?.Dispose();
+                var gw = inputs.Cluster.FindGateway(ns, name);
+                if (gw is null)
+                {
+                    await console.Error.WriteLineAsync($"llmd-doctor: Gateway {key} not found").ConfigureAwait(false);
+                    return ExitCodes.UsageOrConfig;
+                }
+
+                var fix = EnvoyFilterFix.Generate(gw, inputs.Flows, inputs.Envoy);
+                if (fix.Routes.Count == 0)
+                {
+                    await console.Error.WriteLineAsync($"llmd-doctor: Gateway {key} has no InferencePool routes; nothing to cover").ConfigureAwait(false);
+                    return ExitCodes.FindingsAtThreshold;
+                }
+
+                await console.Out.WriteAsync(fix.Yaml).ConfigureAwait(false);
+                foreach (var note in fix.Notes)
+                {
+                    await console.Error.WriteLineAsync($"note: {note}").ConfigureAwait(false);
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (KubeConfigException ex)
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.UsageOrConfig;
+            }
+            catch (SourceUnreachableException ex)
+            {
+                await console.Error.WriteLineAsync($"llmd-doctor: could not run: {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.CouldNotRun;
+            }
+        });
+        return command;
+    }
+}

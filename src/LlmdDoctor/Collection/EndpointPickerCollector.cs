@@ -1,0 +1,97 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.EndpointPicker;
+using LlmdDoctor.Envoy.ExtProc;
+using LlmdDoctor.Envoy.Grpc;
+
+namespace LlmdDoctor.Collection;
+
+/// <summary>
+/// Talks to each Endpoint Picker directly: gRPC health on its health port (GIE default 9003, h2c) and one
+/// FULL_DUPLEX_STREAMED ext_proc conversation on the picker port (TLS, self-signed by default in GIE, so the
+/// doctor does not verify it here — whether the gateway trusts it is LLMD0204's business, read from Envoy stats).
+/// </summary>
+public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan timeout)
+{
+    public const int DefaultHealthPort = 9003;
+
+    private static readonly string[] HealthServices = ["liveness", "readiness", "envoy.service.ext_proc.v3.ExternalProcessor"];
+
+    public async Task<(IReadOnlyList<EndpointPickerObservation> Observations, InputState State)> CollectAsync(
+        ClusterSnapshot cluster, IReadOnlyList<RequestFlow> flows, CancellationToken cancellation)
+    {
+        var pickers = cluster.InferencePools
+            .Where(p => p.PickerKind == "Service" && p.PickerName.Length > 0)
+            .DistinctBy(p => (p.Metadata.Ns, p.PickerName, p.PickerPort))
+            .ToList();
+        if (pickers.Count == 0)
+        {
+            return ([], InputState.NotCollected("no InferencePool names an Endpoint Picker Service"));
+        }
+
+        var tasks = pickers.Select(pool => ObserveAsync(cluster, flows, pool, cancellation));
+        var observations = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return (observations, InputState.Available("Endpoint Picker gRPC (ext_proc and health)"));
+    }
+
+    private async Task<EndpointPickerObservation> ObserveAsync(ClusterSnapshot cluster, IReadOnlyList<RequestFlow> flows, InferencePool pool, CancellationToken cancellation)
+    {
+        var ns = pool.Metadata.Ns;
+        var service = cluster.FindService(ns, pool.PickerName);
+        var healthPort = service?.Spec.Ports.FirstOrDefault(p => p.Name is "grpc-health" or "health")?.Port ?? DefaultHealthPort;
+        var extProc = addresses.Resolve(ns, pool.PickerName, pool.PickerPort, "https");
+        var health = addresses.Resolve(ns, pool.PickerName, healthPort, "http");
+
+        var healthResults = new List<EndpointPickerHealth>();
+        using (var connection = new GrpcConnection(new GrpcConnectionOptions { Address = health, ConnectTimeout = timeout }))
+        {
+            var client = new GrpcHealthClient(connection);
+            foreach (var name in HealthServices)
+            {
+                var r = await client.CheckAsync(name, timeout, cancellation).ConfigureAwait(false);
+                healthResults.Add(new EndpointPickerHealth(name, r.ServingStatus is { } s ? Name(s) : null, r.Error));
+            }
+        }
+
+        var model = flows.FirstOrDefault(f => f.Pool is { } p && p.Metadata.Ns == ns && p.PickerName == pool.PickerName && f.Model is not null)?.Model ?? "probe";
+        ExtProcOutcome outcome;
+        using (var connection = new GrpcConnection(new GrpcConnectionOptions
+               {
+                   Address = extProc,
+                   Tls = new GrpcTlsOptions { InsecureSkipVerify = true },
+                   ConnectTimeout = timeout,
+               }))
+        {
+            outcome = await new ExtProcConversation(connection)
+                .RunAsync(ExtProcProbeRequest.ChatCompletion(model), new ExtProcConversationOptions { Timeout = timeout, SendResponseHeaders = true }, cancellation)
+                .ConfigureAwait(false);
+        }
+
+        return new EndpointPickerObservation(ns, pool.Metadata.Name, pool.PickerName)
+        {
+            Address = extProc.ToString(),
+            Health = healthResults,
+            Conversation = new EndpointPickerConversation
+            {
+                Mode = "FULL_DUPLEX_STREAMED",
+                Succeeded = outcome.Succeeded,
+                PickedEndpoint = outcome.PickedEndpoint,
+                ImmediateStatus = outcome.ImmediateResponse?.StatusCode,
+                ImmediateBody = outcome.ImmediateResponse?.Body,
+                Body = outcome.Body.ToString(),
+                GrpcStatus = outcome.GrpcStatus is { IsOk: false } st ? st.Code.ToString() : null,
+                Failure = outcome.Failure == GrpcFailureKind.None ? null : outcome.Failure.ToString(),
+                Error = outcome.Error,
+                LatencyMs = (long)outcome.Latency.TotalMilliseconds,
+            },
+        };
+    }
+
+    private static string Name(GrpcServingStatus status) => status switch
+    {
+        GrpcServingStatus.Serving => "SERVING",
+        GrpcServingStatus.NotServing => "NOT_SERVING",
+        GrpcServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
+        _ => "UNKNOWN",
+    };
+}

@@ -1,0 +1,109 @@
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Envoy.Admin;
+using LlmdDoctor.Envoy.ConfigDump;
+using LlmdDoctor.Kubernetes;
+
+namespace LlmdDoctor.Collection;
+
+/// <summary>
+/// Reads each gateway pod's Envoy admin (<c>/config_dump</c>, <c>/server_info</c>, <c>/stats</c>, <c>/clusters</c>) through
+/// <c>pods/portforward</c> to 127.0.0.1:15000, as istioctl does (Istio binds admin to localhost). Bounded in size and time.
+/// </summary>
+public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, TimeSpan timeout)
+{
+    public const int AdminPort = 15000;
+
+    public sealed record Result(IReadOnlyList<GatewayEnvoyData> Gateways, InputState Config, InputState Stats);
+
+    public async Task<Result> CollectAsync(ClusterSnapshot cluster, CancellationToken cancellation)
+    {
+        var data = new List<GatewayEnvoyData>();
+        var denied = (string?)null;
+        foreach (var gateway in cluster.Gateways)
+        {
+            // One ready pod per gateway is enough to see its config; all pods of a gateway get the same xDS.
+            var pod = cluster.GatewayPods(gateway).OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
+            if (pod is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                data.Add(await ReadPodAsync(gateway, pod, cancellation).ConfigureAwait(false));
+            }
+            catch (KubeForbiddenException ex)
+            {
+                denied ??= ex.Message;
+                data.Add(new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = $"port-forward denied: {ex.Message}" });
+            }
+            catch (KubeApiException ex)
+            {
+                data.Add(new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = ex.Message });
+            }
+        }
+
+        var source = "Envoy admin via pods/portforward :15000";
+        var config = data.Count == 0 ? InputState.NotCollected("no gateway pods to read Envoy admin from")
+            : data.Any(d => d.IsReadable) ? InputState.Available(source)
+            : denied is not null ? InputState.Denied("pods/portforward", denied)
+            : InputState.Unavailable(source, string.Join("; ", data.Select(d => d.Problem)));
+        var stats = data.Any(d => d.IsReadable && d.StatsProblem is null && d.UpstreamStats is not null) ? InputState.Available(source)
+            : data.Count == 0 ? config
+            : InputState.Unavailable(source, data.Select(d => d.StatsProblem ?? d.Problem).FirstOrDefault(p => p is not null) ?? "no /stats read");
+        return new Result(data, config, stats);
+    }
+
+    private async Task<GatewayEnvoyData> ReadPodAsync(Gateway gateway, Pod pod, CancellationToken cancellation)
+    {
+        var ns = pod.Metadata.Ns;
+        var name = pod.Metadata.Name;
+        ConfigDump dump;
+        using (var response = await client.PortForwardGetAsync(ns, name, AdminPort, "/config_dump", maxDumpBytes, timeout, cancellation).ConfigureAwait(false))
+        {
+            dump = response.StatusCode == 200
+                ? ConfigDumpParser.Parse(response.Body, $"{ns}/{name}/config_dump", new ConfigDumpOptions { MaxBytes = maxDumpBytes }, cancellation)
+                : new ConfigDump { Origin = $"{ns}/{name}/config_dump", Problem = $"Envoy admin answered {response.StatusCode} for /config_dump" };
+        }
+
+        var serverInfo = await GetTextAsync(ns, name, "/server_info", cancellation).ConfigureAwait(false) is { } info ? EnvoyServerInfo.Parse(info) : null;
+        var data = GatewayEnvoyDataReader.FromDump(gateway.Metadata.Ns, gateway.Metadata.Name, name, dump, serverInfo);
+        if (!data.IsReadable)
+        {
+            return data;
+        }
+
+        var keep = GatewayEnvoyDataReader.EndpointPickerClusters(data);
+        var statsText = await GetTextAsync(ns, name, "/stats", cancellation).ConfigureAwait(false);
+        var clustersText = await GetTextAsync(ns, name, "/clusters", cancellation).ConfigureAwait(false);
+        if (statsText is null && clustersText is null)
+        {
+            return data with { StatsProblem = $"{ns}/{name}: /stats and /clusters could not be read" };
+        }
+
+        return GatewayEnvoyDataReader.WithStats(data,
+            statsText is null ? null : EnvoyStatsText.Parse(statsText, GatewayEnvoyDataReader.StatsFilter(keep)),
+            clustersText is null ? null : EnvoyClustersText.Parse(clustersText, keep.Contains));
+    }
+
+    private async Task<string?> GetTextAsync(string ns, string pod, string path, CancellationToken cancellation)
+    {
+        try
+        {
+            using var response = await client.PortForwardGetAsync(ns, pod, AdminPort, path, 64L * 1024 * 1024, timeout, cancellation).ConfigureAwait(false);
+            if (response.StatusCode != 200)
+            {
+                return null;
+            }
+
+            using var reader = new StreamReader(response.Body);
+            return await reader.ReadToEndAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (KubeApiException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace LlmdDoctor.Collection;
+
+/// <summary>
+/// Where a cluster Service port is reached from where the doctor runs: in the cluster, its DNS name; the simulator
+/// (and tests) map those names to loopback listeners.
+/// </summary>
+public sealed class ServiceAddresses(IReadOnlyDictionary<string, Uri>? overrides = null, string clusterDomain = "cluster.local")
+{
+    public string ClusterDomain => clusterDomain;
+
+    /// <summary>The URL of <paramref name="service"/> in <paramref name="ns"/> on <paramref name="port"/>.</summary>
+    public Uri Resolve(string ns, string service, int port, string scheme)
+    {
+        var host = $"{service}.{ns}.svc.{clusterDomain}";
+        return overrides is not null && overrides.TryGetValue($"{host}:{port}", out var mapped)
+            ? mapped
+            : new Uri($"{scheme}://{host}:{port}");
+    }
+}
