@@ -1,0 +1,164 @@
+using System.Text.Json;
+using LlmdDoctor.Tests.Cli;
+
+namespace LlmdDoctor.Tests.Analyze;
+
+/// <summary>`analyze` end to end over the scenario bundles, every output format, --fail-on and --suppress.</summary>
+public sealed class AnalyzeCommandTests
+{
+    private static readonly string Seed = Repository.ScenarioBundle("seed-rhoai");
+    private static readonly string Healthy = Repository.ScenarioBundle("healthy");
+
+    private static List<(string Code, string Kind, string Ns, string Name, string Severity)> Findings(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return [.. doc.RootElement.GetProperty("findings").EnumerateArray().Select(f =>
+        {
+            var s = f.GetProperty("subject");
+            return (f.GetProperty("code").GetString()!, s.GetProperty("kind").GetString()!, s.GetProperty("namespace").GetString()!,
+                s.GetProperty("name").GetString()!, f.GetProperty("severity").GetString()!);
+        })];
+    }
+
+    [Theory]
+    [InlineData("seed-rhoai")]
+    [InlineData("healthy")]
+    public async Task Bundle_findings_are_what_the_scenario_declares(string scenario)
+    {
+        var result = await CliRunner.RunAsync(["analyze", Repository.ScenarioBundle(scenario), "-o", "json", "--fail-on", "none"]);
+        Assert.Equal(0, result.ExitCode);
+        var findings = Findings(result.Out);
+        var (expect, absent) = ScenarioExpectations.Load(scenario);
+        foreach (var e in expect.Where(e => !e.Live))
+        {
+            Assert.True(findings.Any(f => e.Matches(f.Code, f.Kind, f.Ns, f.Name)), $"{scenario}: expected {e} ({e.Why}); got {string.Join(", ", findings.Select(f => f.Code + " " + f.Name))}");
+        }
+
+        foreach (var a in absent)
+        {
+            Assert.False(findings.Any(f => a.Matches(f.Code, f.Kind, f.Ns, f.Name)), $"{scenario}: must not report {a} ({a.Why})");
+        }
+    }
+
+    [Fact]
+    public async Task Healthy_bundle_has_nothing_at_warning_or_above_and_says_what_it_could_not_check()
+    {
+        var result = await CliRunner.RunAsync(["analyze", Healthy, "--fail-on", "warning"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No findings.", result.Out);
+        Assert.Contains("SKIPPED (not checked, not healthy)", result.Out);
+        Assert.Contains("probes.ChatCompletion", result.Out);
+    }
+
+    [Theory]
+    [InlineData("text", "CRITICAL\n  LLMD0204")]
+    [InlineData("markdown", "| critical | LLMD0204 |")]
+    [InlineData("json", "\"code\": \"LLMD0204\"")]
+    public async Task Every_format_renders_and_fails_on_critical_by_default(string format, string expected)
+    {
+        var result = await CliRunner.RunAsync(["analyze", Seed, "-o", format]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, result.Out);
+        Assert.DoesNotContain("\u001b[", result.Out);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("markdown")]
+    public async Task Suppressing_every_critical_code_exits_0_in_every_format(string format)
+    {
+        var result = await CliRunner.RunAsync(["analyze", Seed, "-o", format,
+            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("LLMD0301", result.Out);
+        Assert.Contains("LLMD0304", result.Out);
+        var warn = await CliRunner.RunAsync(["analyze", Seed, "-o", format, "--fail-on", "warning",
+            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302"]);
+        Assert.Equal(1, warn.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_subject_suppression_hides_one_gateway_only()
+    {
+        var result = await CliRunner.RunAsync(["analyze", Seed, "-o", "json", "--fail-on", "none", "--suppress", "LLMD0204=openshift-ingress/maas-gateway"]);
+        var findings = Findings(result.Out);
+        Assert.DoesNotContain(findings, f => f.Code == "LLMD0204" && f.Name == "maas-gateway");
+        Assert.Contains(findings, f => f.Code == "LLMD0204" && f.Name == "openshift-ai-inference");
+    }
+
+    [Fact]
+    public async Task Severity_overrides_from_the_config_change_the_exit_code()
+    {
+        var config = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(config, "severityOverrides: {LLMD0204: info, LLMD0301: info, LLMD0302: info}\n");
+            var result = await CliRunner.RunAsync(["analyze", Seed, "-o", "json", "--config", config]);
+            Assert.Equal(0, result.ExitCode);
+            Assert.All(Findings(result.Out).Where(f => f.Code is "LLMD0204" or "LLMD0301"), f => Assert.Equal("info", f.Severity));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public async Task Colour_only_on_a_terminal_and_never_with_NO_COLOR()
+    {
+        var tty = await CliRunner.RunAsync(["analyze", Seed], terminal: true);
+        Assert.Contains("\u001b[1;31mCRITICAL", tty.Out);
+        var noColour = await CliRunner.RunAsync(["analyze", Seed], terminal: true, env: new Dictionary<string, string> { ["NO_COLOR"] = "1" });
+        Assert.DoesNotContain("\u001b[", noColour.Out);
+    }
+
+    [Fact]
+    public async Task A_missing_bundle_exits_3_naming_it()
+    {
+        var result = await CliRunner.RunAsync(["analyze", "/nonexistent/bundle"]);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("/nonexistent/bundle", result.Error);
+    }
+
+    [Fact]
+    public async Task Malformed_yaml_exits_3_naming_the_file_and_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("llmd-bundle-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "good.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n");
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n");
+            var result = await CliRunner.RunAsync(["analyze", dir.FullName]);
+            Assert.Equal(3, result.ExitCode);
+            Assert.Matches(@"broken\.yaml:\d+:\d+", result.Error);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Fix_envoyfilter_covers_the_uncovered_gateway_with_its_own_route_names()
+    {
+        var result = await CliRunner.RunAsync(["fix", "envoyfilter", "--gateway", "openshift-ingress/maas-gateway", "--bundle", Seed]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("gateway.networking.k8s.io/gateway-name: maas-gateway", result.Out);
+        Assert.Contains("name: my-first-model.maas-model-route.1", result.Out);
+        Assert.Contains("request_body_mode: BUFFERED", result.Out);
+        Assert.Contains("outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local", result.Out);
+        Assert.DoesNotContain("qwen3-0-6b-kserve-route", result.Out);
+    }
+
+    [Theory]
+    [InlineData("openshift-ingress/nope", 2, "not found")]
+    [InlineData("maas-gateway", 2, "not NAMESPACE/NAME")]
+    [InlineData("openshift-ingress/data-science-gateway", 1, "no InferencePool routes")]
+    public async Task Fix_envoyfilter_says_why_it_cannot(string gateway, int code, string message)
+    {
+        var result = await CliRunner.RunAsync(["fix", "envoyfilter", "--gateway", gateway, "--bundle", Seed]);
+        Assert.Equal(code, result.ExitCode);
+        Assert.Contains(message, result.Error);
+    }
+}
