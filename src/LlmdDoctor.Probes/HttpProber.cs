@@ -55,7 +55,14 @@ internal sealed class HttpProber : IDisposable
         var serverName = tls ? options.Sni ?? HostOnly(options.Host) ?? host : null;
         var clock = new ProbeClock(_time);
         var connector = new ProbeConnector(host, uri.Port, serverName, tls ? new CertificateTrust(options.CaFile, options.InsecureSkipVerify) : null, clock);
-        var trace = TraceParent.NewRandom();
+        using var activity = Core.Telemetry.DoctorActivity.Source.StartActivity($"probe {target.Method} {target.Kind}", System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("http.request.method", target.Method);
+        activity?.SetTag("url.path", uri.AbsolutePath);
+        activity?.SetTag("server.address", host);
+        activity?.SetTag("llmd.gateway", $"{target.GatewayNamespace}/{target.GatewayName}");
+
+        // The probe's traceparent is its own span when tracing is on, so the gateway's and EPP's spans join the doctor's trace.
+        var trace = activity is not null ? new TraceParent(activity.TraceId.ToHexString(), activity.SpanId.ToHexString()) : TraceParent.NewRandom();
         var transcript = new ProbeTranscript(_settings.TranscriptChars);
 
         using var handler = new SocketsHttpHandler

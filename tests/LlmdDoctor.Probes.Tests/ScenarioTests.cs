@@ -140,6 +140,32 @@ public class ScenarioTests(TestGateway gateway)
     }
 
     [Fact]
+    public async Task With_tracing_on_each_probe_is_a_span_and_its_traceparent_is_that_span()
+    {
+        var spans = new List<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Core.Telemetry.DoctorActivity.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (spans) { spans.Add(a); } },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        await ProbeRun.ProbeAsync(TestFlows.KServe("/traced", gateway.HttpUrl, model: null), Settings);
+
+        var seen = gateway.SeenBy("traced");
+        Assert.NotEmpty(seen);
+        lock (spans)
+        {
+            foreach (var request in seen)
+            {
+                var parts = request.Headers["traceparent"].Split('-');
+                Assert.Contains(spans, a => a.TraceId.ToHexString() == parts[1] && a.SpanId.ToHexString() == parts[2] && a.DisplayName.StartsWith("probe ", StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
     public async Task Probes_in_flight_stay_within_the_concurrency_limit()
     {
         var flows = Enumerable.Range(1, 4).SelectMany(i => TestFlows.KServe($"/slow/g{i}", gateway.HttpUrl)).ToList();

@@ -115,7 +115,7 @@ public sealed class TestGateway : IAsyncLifetime
         ctx.Response.Headers.Server = "istio-envoy";
         switch (scenario)
         {
-            case "healthy" or "tls" or "slow":
+            case "healthy" or "tls" or "slow" or "traced":
                 if (scenario == "slow")
                 {
                     await Task.Delay(150, ctx.RequestAborted);

@@ -109,11 +109,13 @@ public sealed class CheckRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(_timeout);
         var context = new CheckContext(inputs, check, timeout.Token);
+        using var activity = Telemetry.DoctorActivity.Source.StartActivity($"check {check.Name}");
         var started = Stopwatch.GetTimestamp();
         var work = Task.Run(() => check.Run(context), CancellationToken.None);
         try
         {
             await work.WaitAsync(_timeout, cancellation).ConfigureAwait(false);
+            activity?.SetTag("llmd.findings", context.Findings.Count);
             return (context.Findings, Stopwatch.GetElapsedTime(started), false, context.SkipReason);
         }
         catch (TimeoutException)

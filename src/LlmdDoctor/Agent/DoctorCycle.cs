@@ -28,6 +28,8 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
 {
     public async Task<CycleResult> RunAsync(IInputSource source, IReadOnlyList<ICheck> checks, CancellationToken cancellation)
     {
+        using var activity = Core.Telemetry.DoctorActivity.Source.StartActivity("cycle");
+        activity?.SetTag("llmd.source", $"{source.Kind} {source.Name}");
         var started = Stopwatch.GetTimestamp();
         var inputs = await source.CollectAsync(cancellation).ConfigureAwait(false);
         var run = await new CheckRunner(config.Limits.CheckTimeout).RunAsync(checks, inputs, cancellation).ConfigureAwait(false);
@@ -45,6 +47,8 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
             RunbookBaseUrl = config.RunbookBaseUrl,
             Annotations = FlowAnnotations.For(inputs),
         }.Build(run, inputs.Flows, inputs.Cluster.Problems);
+        activity?.SetTag("llmd.findings.critical", report.Summary.Critical);
+        activity?.SetTag("llmd.findings.warning", report.Summary.Warning);
         return new CycleResult(inputs, run, report, Stopwatch.GetElapsedTime(started), now);
     }
 }

@@ -23,6 +23,7 @@ public static class DoctorCommandLine
             return ExitCodes.UsageOrConfig;
         }
 
+        using var tracing = Agent.DoctorTracing.StartIfConfigured(console.Environment);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, cancellation)
