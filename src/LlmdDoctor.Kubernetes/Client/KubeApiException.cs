@@ -51,3 +51,7 @@ public sealed class KubeUnavailableException(string message, Uri? url, HttpStatu
 
 /// <summary>The connection settings are unusable (bad kubeconfig, missing exec plugin, unreadable CA).</summary>
 public sealed class KubeConfigException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>409: the object changed since it was read (optimistic concurrency) or already exists.</summary>
+public sealed class KubeConflictException(string message, Uri url, string? reason)
+    : KubeApiException(message, HttpStatusCode.Conflict, reason, url);

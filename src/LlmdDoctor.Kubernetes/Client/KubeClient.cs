@@ -96,14 +96,14 @@ public sealed partial class KubeClient : IDisposable
     /// Sends a request and returns the response once its headers arrived and the status is a success.
     /// Retries once after a 401 when the credential may have rotated, and once after a 429.
     /// </summary>
-    internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, string accept, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, string accept, CancellationToken cancellationToken, Func<HttpContent>? content = null)
     {
         var retriedUnauthorized = false;
         var retriedThrottled = false;
         while (true)
         {
             var credential = await _connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, url);
+            using var request = new HttpRequestMessage(method, url) { Content = content?.Invoke() };
             request.Headers.TryAddWithoutValidation("Accept", accept);
             request.Headers.UserAgent.Add(new ProductInfoHeaderValue("llmd-doctor", "1"));
             if (credential.BearerToken is { } token)
@@ -181,6 +181,7 @@ public sealed partial class KubeClient : IDisposable
             HttpStatusCode.Forbidden => new KubeForbiddenException(message, url, reason),
             HttpStatusCode.NotFound => new KubeNotFoundException(message, url, reason),
             HttpStatusCode.Gone => new KubeGoneException(message, url, reason),
+            HttpStatusCode.Conflict => new KubeConflictException(message, url, reason),
             HttpStatusCode.TooManyRequests => new KubeUnavailableException(message + " (still throttled after one retry)", url, response.StatusCode, reason),
             _ when code >= 500 => new KubeUnavailableException(message, url, response.StatusCode, reason),
             _ => new KubeApiException(message, response.StatusCode, reason, url),

@@ -26,6 +26,7 @@ public sealed record KubeResource(string Group, string Version, string Plural, s
     public static KubeResource ConfigMaps { get; } = new("", "v1", "configmaps", "ConfigMap");
     public static KubeResource Secrets { get; } = new("", "v1", "secrets", "Secret");
     public static KubeResource Deployments { get; } = new("apps", "v1", "deployments", "Deployment");
+    public static KubeResource Leases { get; } = new("coordination.k8s.io", "v1", "leases", "Lease");
 }
 
 /// <summary>Which objects a list or watch returns.</summary>

@@ -39,7 +39,8 @@ public static class AgentHost
 
         var app = builder.Build();
         app.MapGet("/healthz", (RequestDelegate)(ctx => Text(ctx, 200, "ok\n")));
-        app.MapGet("/readyz", (RequestDelegate)(ctx => state.Ready ? Text(ctx, 200, "ready\n") : Text(ctx, 503, "no complete cycle yet\n")));
+        app.MapGet("/readyz", (RequestDelegate)(ctx => state.StandbyFor is { } leader ? Text(ctx, 200, $"standby: {leader} holds the lease and probes\n")
+            : state.Ready ? Text(ctx, 200, "ready\n") : Text(ctx, 503, "no complete cycle yet\n")));
         app.MapGet("/metrics", (RequestDelegate)(ctx =>
         {
             ctx.Response.ContentType = Monitoring.Exposition.MetricsPage.ContentType;
@@ -47,6 +48,11 @@ public static class AgentHost
         }));
         app.MapGet("/report", (RequestDelegate)(ctx =>
         {
+            if (state.StandbyFor is { } leader)
+            {
+                return Text(ctx, 503, $"standby: this replica does not probe; {leader} holds the lease (kubectl exec into that pod for its report)\n");
+            }
+
             if (state.Last is not { } last)
             {
                 return Text(ctx, 503, $"no complete cycle yet{(state.LastError is { } e ? $": {e}" : "")}\n");

@@ -7,7 +7,8 @@ namespace LlmdDoctor.Agent;
 
 /// <summary>Runs a cycle every interval (with up to 10 % jitter so replicas and restarts do not align).</summary>
 public sealed partial class AgentLoop(
-    DoctorConfig config, ReportPolicy policy, IInputSource source, AgentState state, TimeProvider time, ILogger logger)
+    DoctorConfig config, ReportPolicy policy, IInputSource source, AgentState state, TimeProvider time, ILogger logger,
+    Kubernetes.LeaseElector? elector = null)
 {
     private readonly FindingTracker _tracker = new();
 
@@ -16,6 +17,13 @@ public sealed partial class AgentLoop(
         var cycle = new DoctorCycle(config, policy, time, _tracker);
         while (!cancellation.IsCancellationRequested)
         {
+            if (elector is not null && !await LeadAsync(cancellation).ConfigureAwait(false))
+            {
+                // A standby re-checks the Lease often enough to take over within one lease duration.
+                await DelayAsync(TimeSpan.FromSeconds(Math.Min(10, config.Interval.TotalSeconds)), cancellation).ConfigureAwait(false);
+                continue;
+            }
+
             try
             {
                 var result = await cycle.RunAsync(source, CheckRegistry.All, cancellation).ConfigureAwait(false);
@@ -33,16 +41,47 @@ public sealed partial class AgentLoop(
             }
 
             var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * config.Interval.TotalMilliseconds * 0.1);
-            try
-            {
-                await Task.Delay(config.Interval + jitter, time, cancellation).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            await DelayAsync(config.Interval + jitter, cancellation).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The Lease must outlive one interval plus its jitter, so a leader renewing once per cycle keeps it.</summary>
+    public static TimeSpan LeaseDuration(TimeSpan interval) => interval * 2 + TimeSpan.FromSeconds(15);
+
+    private async Task<bool> LeadAsync(CancellationToken cancellation)
+    {
+        var lease = await elector!.TryAcquireOrRenewAsync(cancellation).ConfigureAwait(false);
+        if (lease.IsLeader)
+        {
+            state.Lead();
+            return true;
+        }
+
+        if (lease.Problem is { } problem)
+        {
+            // Without a readable Lease no replica can know it is alone: probe rather than leave the cluster unwatched.
+            LogLeaseProblem(logger, problem);
+            state.Lead();
+            return true;
+        }
+
+        state.Standby(lease.Holder ?? "unknown");
+        return false;
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken cancellation)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "leader election unavailable, probing anyway: {Problem}")]
+    private static partial void LogLeaseProblem(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "cycle complete in {Milliseconds} ms: {Critical} critical, {Warning} warning, {Info} info")]
     private static partial void LogCycle(ILogger logger, double milliseconds, int critical, int warning, int info);

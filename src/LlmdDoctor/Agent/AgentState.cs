@@ -12,8 +12,15 @@ public sealed class AgentState
     /// <summary>Why the last attempt failed, when it did (the previous report is still served).</summary>
     public string? LastError { get; private set; }
 
-    /// <summary>Ready once a first cycle completed.</summary>
-    public bool Ready => Last is not null;
+    /// <summary>With leader election: the replica that holds the Lease, when it is another one (this one stands by).</summary>
+    public string? StandbyFor { get; private set; }
+
+    /// <summary>Ready once a first cycle completed, or while standing by for a leader.</summary>
+    public bool Ready => Last is not null || StandbyFor is not null;
+
+    public void Standby(string leader) => StandbyFor = leader;
+
+    public void Lead() => StandbyFor = null;
 
     public void Complete(CycleResult result)
     {

@@ -46,21 +46,33 @@ public static class AgentCommands
 
             using (source)
             {
-                return await RunAgentAsync(settings, source, parse.GetValue(listen)!, ct).ConfigureAwait(false);
+                // Leader election only where the Deployment passes the pod's identity (downward API): replicas > 1 then
+                // agree on one prober through a Lease in the doctor's namespace.
+                var pod = console.Environment("POD_NAME");
+                var podNamespace = console.Environment("POD_NAMESPACE");
+                LeaseElector? elector = null;
+                if (!string.IsNullOrEmpty(pod) && !string.IsNullOrEmpty(podNamespace))
+                {
+                    var client = new KubeClient(KubeConnection.Discover(parse.GetValue(context)));
+                    elector = new LeaseElector(client, podNamespace, "llmd-doctor", pod, AgentLoop.LeaseDuration(settings.Config.Interval));
+                }
+
+                return await RunAgentAsync(settings, source, parse.GetValue(listen)!, ct, elector: elector).ConfigureAwait(false);
             }
         });
         return command;
     }
 
     /// <summary>Serves HTTP and runs cycles until cancelled (SIGTERM/Ctrl-C); shuts down gracefully.</summary>
-    public static async Task<int> RunAgentAsync(ReportSettings settings, IInputSource source, string listen, CancellationToken ct, Action<ILoggingBuilder>? logging = null)
+    public static async Task<int> RunAgentAsync(ReportSettings settings, IInputSource source, string listen, CancellationToken ct,
+        Action<ILoggingBuilder>? logging = null, LeaseElector? elector = null)
     {
         var state = new AgentState();
         await using var app = AgentHost.Build(state, listen, logging);
         var logger = app.Services.GetService(typeof(ILoggerFactory)) is ILoggerFactory f ? f.CreateLogger("llmd-doctor") : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
         await app.StartAsync(ct).ConfigureAwait(false);
-        var loop = new AgentLoop(settings.Config, settings.Policy, source, state, TimeProvider.System, logger);
+        var loop = new AgentLoop(settings.Config, settings.Policy, source, state, TimeProvider.System, logger, elector);
         try
         {
             await loop.RunAsync(stop.Token).ConfigureAwait(false);
