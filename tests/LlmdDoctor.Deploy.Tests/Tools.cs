@@ -11,16 +11,6 @@ internal static class Tools
 
     public static string Promtool => Require("/usr/bin/promtool", "promtool", "apt-get install prometheus");
 
-    /// <summary>design.md lives in shared/, beside the repository (as in CI's checkout).</summary>
-    public static string DesignDoc
-    {
-        get
-        {
-            var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "design.md"));
-            return File.Exists(path) ? path : throw new InvalidOperationException($"design.md not found at {path} (shared/ beside the repository)");
-        }
-    }
-
     public static (int ExitCode, string Stdout, string Stderr) Run(string file, string workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo(file)
