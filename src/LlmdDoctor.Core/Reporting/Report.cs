@@ -13,6 +13,10 @@ public sealed class Report
     public List<ReportSkipped> Skipped { get; set; } = [];
     public List<ReportFlow> Flows { get; set; } = [];
 
+    /// <summary>Recent probe results per gateway, model prefix and probe, and the last failures even when later probes passed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public List<ReportProbeSeries>? ProbeHistory { get; set; }
+
     /// <summary>Objects or files that could not be read; each was left out of the analysis.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public List<string>? Problems { get; set; }
@@ -73,6 +77,25 @@ public sealed class ReportFlow
     public string? Epp { get; set; }
     public string? EffectiveBodyMode { get; set; }
     public List<ReportFlowProbe> Probes { get; set; } = [];
+}
+
+public sealed class ReportProbeSeries
+{
+    public string Gateway { get; set; } = "";
+    public string ApiPrefix { get; set; } = "";
+    public string Probe { get; set; } = "";
+    public List<ReportProbeResult> Recent { get; set; } = [];
+    public List<ReportProbeResult> LastFailures { get; set; } = [];
+}
+
+public sealed class ReportProbeResult
+{
+    public string At { get; set; } = "";
+    public int Status { get; set; }
+    public long Ms { get; set; }
+    public string Reason { get; set; } = "";
+    public string Detail { get; set; } = "";
+    public string TraceId { get; set; } = "";
 }
 
 public sealed class ReportFlowProbe

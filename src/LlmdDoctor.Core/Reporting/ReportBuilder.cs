@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Probes;
 
 namespace LlmdDoctor.Core.Reporting;
 
@@ -23,6 +24,9 @@ public sealed class ReportBuilder
     public ReportPolicy Policy { get; init; } = ReportPolicy.None;
     public string RunbookBaseUrl { get; init; } = DefaultRunbookBaseUrl;
     public IFlowAnnotations? Annotations { get; init; }
+
+    /// <summary>Probe history to include (live runs only).</summary>
+    public Probes.ProbeHistory? ProbeHistory { get; init; }
 
     public Report Build(CheckRun run, IReadOnlyList<RequestFlow> flows, IReadOnlyList<string>? problems = null)
     {
@@ -49,8 +53,28 @@ public sealed class ReportBuilder
             Skipped = [.. run.Skipped.OrderBy(s => s.Check, StringComparer.Ordinal).Select(s => new ReportSkipped { Check = s.Check, Reason = s.Reason })],
             Flows = [.. flows.Select(ToReport)],
             Problems = problems is { Count: > 0 } ? [.. problems] : null,
+            ProbeHistory = ProbeHistory is { } h && h.Keys.Any() ? [.. h.Keys.Select(k => History(h, k))] : null,
         };
     }
+
+    private static ReportProbeSeries History(Probes.ProbeHistory history, Probes.ProbeSeriesKey key) => new()
+    {
+        Gateway = key.Gateway,
+        ApiPrefix = key.ApiPrefix,
+        Probe = key.Kind.ToLabel(),
+        Recent = [.. history.Recent(key).Select(Result)],
+        LastFailures = [.. history.Failures(key).Select(Result)],
+    };
+
+    private static ReportProbeResult Result(Probes.ProbeResult r) => new()
+    {
+        At = Timestamp(r.StartedAt),
+        Status = r.Status,
+        Ms = (long)r.Timings.Total.TotalMilliseconds,
+        Reason = r.Reason.ToString(),
+        Detail = r.Detail,
+        TraceId = r.TraceId,
+    };
 
     public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -46,6 +46,7 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
             Policy = policy,
             RunbookBaseUrl = config.RunbookBaseUrl,
             Annotations = FlowAnnotations.For(inputs),
+            ProbeHistory = inputs.Probes.History,
         }.Build(run, inputs.Flows, inputs.Cluster.Problems);
         activity?.SetTag("llmd.findings.critical", report.Summary.Critical);
         activity?.SetTag("llmd.findings.warning", report.Summary.Warning);
