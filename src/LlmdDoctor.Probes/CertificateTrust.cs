@@ -78,25 +78,13 @@ internal sealed class CertificateTrust
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (presented is not null)
-        {
-            foreach (var element in presented.ChainElements.Skip(1))
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        if (chain.Build(cert))
+        if (Core.Security.CustomRootChain.Build(cert, roots, presented, out var status))
         {
             why = "";
             return true;
         }
 
-        why = $"not signed by a CA in {_caFile}: " + Describe(cert, chain.ChainStatus);
+        why = $"not signed by a CA in {_caFile}: " + Describe(cert, status);
         return false;
     }
 

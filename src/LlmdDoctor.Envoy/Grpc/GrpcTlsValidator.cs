@@ -55,18 +55,8 @@ internal sealed class GrpcTlsValidator
         }
         if (_trustedCas is not null)
         {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(_trustedCas);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            if (presentedChain is not null)
-            {
-                foreach (var element in presentedChain.ChainElements)
-                {
-                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                }
-            }
-            return chain.Build(leaf) || Reject($"{who} is not trusted by the CA file: {Describe(chain.ChainStatus)}");
+            return Core.Security.CustomRootChain.Build(leaf, _trustedCas, presentedChain, out var status)
+                || Reject($"{who} is not trusted by the CA file: {Describe(status)}");
         }
         if (errors == SslPolicyErrors.None)
         {

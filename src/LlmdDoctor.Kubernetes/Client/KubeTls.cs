@@ -41,21 +41,7 @@ internal static class KubeTls
                 return (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None;
             }
 
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-
-            // Intermediates the server sent may complete the path; only the configured roots are trusted.
-            if (presented is not null)
-            {
-                foreach (var element in presented.ChainElements)
-                {
-                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                }
-            }
-
-            return chain.Build(leaf) || EndsInConfiguredIntermediate(chain, roots);
+            return Core.Security.CustomRootChain.Build(leaf, roots, presented, out var status, out var path) || EndsInConfiguredIntermediate(status, path, roots);
         };
     }
 
@@ -64,9 +50,9 @@ internal static class KubeTls
     /// .NET reports such a path as a partial chain. Accept it when that is the only fault and the path reaches a
     /// configured certificate.
     /// </summary>
-    private static bool EndsInConfiguredIntermediate(X509Chain chain, X509Certificate2Collection roots) =>
-        chain.ChainStatus.All(s => s.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
-        && chain.ChainElements.Any(e => roots.Any(r => r.RawDataMemory.Span.SequenceEqual(e.Certificate.RawDataMemory.Span)));
+    private static bool EndsInConfiguredIntermediate(X509ChainStatus[] status, IReadOnlyList<X509Certificate2> path, X509Certificate2Collection roots) =>
+        status.All(s => s.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
+        && path.Any(c => roots.Any(r => r.RawDataMemory.Span.SequenceEqual(c.RawDataMemory.Span)));
 
     public static SslClientAuthenticationOptions Options(KubeConnection connection, X509Certificate2? clientCertificate) => new()
     {

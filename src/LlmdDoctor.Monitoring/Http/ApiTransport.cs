@@ -197,11 +197,7 @@ public sealed class ApiTransport : IDisposable
             return false;
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
+        return Core.Security.CustomRootChain.Build(certificate, trusted, null, out _);
     }
 
     /// <summary>A short, single-line excerpt of a body for evidence.</summary>
