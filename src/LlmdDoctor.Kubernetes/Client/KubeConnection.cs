@@ -29,6 +29,12 @@ public sealed record KubeConnection
     /// In-cluster settings when running in a pod, else the kubeconfig (<c>KUBECONFIG</c> or <c>~/.kube/config</c>)
     /// with <paramref name="context"/> or its current-context. An explicit context always means kubeconfig.
     /// </summary>
-    public static KubeConnection Discover(string? context = null) =>
-        context is null && InClusterConnection.IsAvailable() ? InClusterConnection.Create() : Kubeconfig.Load().Connection(context);
+    public static KubeConnection Discover(string? context = null) => Discover(context, null, kubeconfigGiven: false);
+
+    /// <param name="environment">Where <c>KUBECONFIG</c>, <c>HOME</c> and the in-cluster variables are read (the process by default).</param>
+    /// <param name="kubeconfigGiven">The user named a kubeconfig explicitly (<c>--kubeconfig</c>): never use in-cluster settings.</param>
+    public static KubeConnection Discover(string? context, Func<string, string?>? environment, bool kubeconfigGiven) =>
+        context is null && !kubeconfigGiven && InClusterConnection.IsAvailable(environment: environment)
+            ? InClusterConnection.Create(environment: environment)
+            : Kubeconfig.Load(environment).Connection(context);
 }

@@ -17,12 +17,12 @@ public static class AgentCommands
     public static Command Serve(CliConsole console)
     {
         var options = new ReportOptions();
-        var context = Commands.ContextOption();
+        var cluster = new ClusterOptions();
         var listen = new Option<string>("--listen") { Description = "Address to serve /metrics, /healthz, /readyz, /report, /runbooks on", DefaultValueFactory = _ => DefaultListen };
         var command = new Command("serve", "Run the agent: a cycle every interval (with jitter), HTTP on :8080 with /metrics, /healthz, /readyz, /report and /runbooks/{code}");
         command.Options.Add(options.Config);
         command.Options.Add(options.Suppress);
-        command.Options.Add(context);
+        cluster.AddTo(command);
         command.Options.Add(listen);
         command.SetAction(async (parse, ct) =>
         {
@@ -36,7 +36,7 @@ public static class AgentCommands
             LiveClusterSource source;
             try
             {
-                source = new LiveClusterSource(KubeConnection.Discover(parse.GetValue(context)), settings.Config);
+                source = new LiveClusterSource(cluster.Connect(parse, console), settings.Config);
             }
             catch (KubeConfigException ex)
             {
@@ -53,7 +53,7 @@ public static class AgentCommands
                 LeaseElector? elector = null;
                 if (!string.IsNullOrEmpty(pod) && !string.IsNullOrEmpty(podNamespace))
                 {
-                    var client = new KubeClient(KubeConnection.Discover(parse.GetValue(context)));
+                    var client = new KubeClient(cluster.Connect(parse, console));
                     elector = new LeaseElector(client, podNamespace, "llmd-doctor", pod, AgentLoop.LeaseDuration(settings.Config.Interval));
                 }
 

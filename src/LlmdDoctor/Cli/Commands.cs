@@ -12,23 +12,15 @@ namespace LlmdDoctor.Cli;
 /// <summary>The commands that run checks: check, analyze, collect, fix envoyfilter.</summary>
 public static class Commands
 {
-    public static Option<string?> ContextOption() => new("--context")
-    {
-        Description = "kubeconfig context to use (default: in-cluster service account, else the current context of $KUBECONFIG or ~/.kube/config)",
-    };
-
     public static Command Check(CliConsole console)
     {
         var options = new ReportOptions();
-        var context = ContextOption();
+        var cluster = new ClusterOptions();
         var command = new Command("check", "One live run against the cluster (in-cluster service account, or kubeconfig/--context) and print the report");
         options.AddTo(command);
-        command.Options.Add(context);
+        cluster.AddTo(command);
         command.SetAction((parse, ct) => RunReportAsync(console, options, parse, settings =>
-        {
-            var connection = KubeConnection.Discover(parse.GetValue(context));
-            return new LiveClusterSource(connection, settings.Config);
-        }, ct));
+            new LiveClusterSource(cluster.Connect(parse, console), settings.Config), ct));
         return command;
     }
 
@@ -82,11 +74,11 @@ public static class Commands
     public static Command Collect(CliConsole console)
     {
         var dir = new Argument<string>("DIR") { Description = "Directory to write the bundle to (created; must be empty or absent)" };
-        var context = ContextOption();
+        var cluster = new ClusterOptions();
         var config = new Option<string?>("--config") { Description = "Configuration file (YAML)" };
         var command = new Command("collect", "Save a bundle (objects, Envoy dumps) for analyze or a support case; Secrets are saved as name and type only");
         command.Arguments.Add(dir);
-        command.Options.Add(context);
+        cluster.AddTo(command);
         command.Options.Add(config);
         command.SetAction(async (parse, ct) =>
         {
@@ -100,7 +92,7 @@ public static class Commands
             try
             {
                 var cfg = parse.GetValue(config) is { } path ? DoctorConfigLoader.LoadFile(path) : DoctorConfigLoader.Load("", "(defaults)");
-                var connection = KubeConnection.Discover(parse.GetValue(context));
+                var connection = cluster.Connect(parse, console);
                 var written = await BundleCollector.CollectAsync(connection, cfg, target, ct).ConfigureAwait(false);
                 await console.Out.WriteLineAsync($"wrote {written} files to {target}; analyse with: llmd-doctor analyze {target}").ConfigureAwait(false);
                 return ExitCodes.Ok;
@@ -123,12 +115,12 @@ public static class Commands
     {
         var gateway = new Option<string>("--gateway") { Description = "The gateway to cover, NAMESPACE/NAME", Required = true };
         var bundle = new Option<string?>("--bundle") { Description = "Read the gateway's routes and Envoy dump from a bundle instead of the live cluster" };
-        var context = ContextOption();
+        var cluster = new ClusterOptions();
         var command = new Command("envoyfilter",
             "Print the EnvoyFilter that switches a gateway's InferencePool routes to ext_proc BUFFERED (route names and EPP clusters from its Envoy dump), ready for 'kubectl apply -f -'");
         command.Options.Add(gateway);
         command.Options.Add(bundle);
-        command.Options.Add(context);
+        cluster.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var key = parse.GetValue(gateway)!;
@@ -143,7 +135,7 @@ public static class Commands
                 var config = DoctorConfigLoader.Load("", "(defaults)");
                 IInputSource source = parse.GetValue(bundle) is { } dir
                     ? new BundleSource(dir)
-                    : new LiveClusterSource(KubeConnection.Discover(parse.GetValue(context)), config);
+                    : new LiveClusterSource(cluster.Connect(parse, console), config);
                 var inputs = await source.CollectAsync(ct).ConfigureAwait(false);
                 (source as IDisposable)?.Dispose();
                 var gw = inputs.Cluster.FindGateway(ns, name);
