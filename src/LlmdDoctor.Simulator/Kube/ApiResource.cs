@@ -34,6 +34,32 @@ internal sealed record ApiResource(string Group, string Version, string Plural, 
         new("rbac.authorization.k8s.io", "v1", "roles", "Role", true),
     ];
 
+    /// <summary>
+    /// The other kinds a CRD bundle installs together with a kind seen in the scenario: a cluster that has
+    /// ServiceMonitors serves PrometheusRules too (prometheus-operator), even when none exist.
+    /// </summary>
+    private static readonly ApiResource[] Families =
+    [
+        new("monitoring.coreos.com", "v1", "servicemonitors", "ServiceMonitor", true),
+        new("monitoring.coreos.com", "v1", "podmonitors", "PodMonitor", true),
+        new("monitoring.coreos.com", "v1", "prometheuses", "Prometheus", true),
+        new("monitoring.coreos.com", "v1", "prometheusrules", "PrometheusRule", true),
+        new("monitoring.coreos.com", "v1", "alertmanagers", "Alertmanager", true),
+        new("gateway.networking.k8s.io", "v1", "gatewayclasses", "GatewayClass", false),
+        new("gateway.networking.k8s.io", "v1", "gateways", "Gateway", true),
+        new("gateway.networking.k8s.io", "v1", "httproutes", "HTTPRoute", true),
+        new("gateway.networking.k8s.io", "v1", "grpcroutes", "GRPCRoute", true),
+        new("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter", true),
+        new("networking.istio.io", "v1", "destinationrules", "DestinationRule", true),
+        new("networking.istio.io", "v1", "virtualservices", "VirtualService", true),
+        new("grafana.integreatly.org", "v1beta1", "grafanas", "Grafana", true),
+        new("grafana.integreatly.org", "v1beta1", "grafanadatasources", "GrafanaDatasource", true),
+        new("grafana.integreatly.org", "v1beta1", "grafanadashboards", "GrafanaDashboard", true),
+        new("grafana.integreatly.org", "v1beta1", "grafanafolders", "GrafanaFolder", true),
+        new("serving.kserve.io", "v1alpha1", "llminferenceservices", "LLMInferenceService", true),
+        new("serving.kserve.io", "v1alpha1", "llminferenceserviceconfigs", "LLMInferenceServiceConfig", true),
+    ];
+
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary><c>pods</c>, <c>inferencepools.inference.networking.k8s.io</c>: how the API server names a resource in messages.</summary>
@@ -54,6 +80,14 @@ internal sealed record ApiResource(string Group, string Version, string Plural, 
             var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
             var namespaced = !ClusterScoped.Contains(kind) && group.All(o => ClusterModel.Ns(o).Length > 0);
             resources.Add(new ApiResource(slash < 0 ? "" : apiVersion[..slash], slash < 0 ? apiVersion : apiVersion[(slash + 1)..], PluralOf(kind), kind, namespaced));
+        }
+
+        foreach (var member in Families.Where(f => resources.Any(r => r.GroupVersion == f.GroupVersion)))
+        {
+            if (!resources.Any(r => r.GroupVersion == member.GroupVersion && r.Kind == member.Kind))
+            {
+                resources.Add(member);
+            }
         }
 
         return resources;
