@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+
+namespace LlmdDoctor.Simulator.Gateway;
+
+/// <summary>One backendRef of an HTTPRoute rule.</summary>
+internal sealed record RouteBackend(string Group, string Kind, string Namespace, string Name, int? Port, int Weight)
+{
+    public bool IsInferencePool => Kind == "InferencePool";
+}
+
+/// <summary>One path match of an HTTPRoute rule, with everything needed to forward a matching request.</summary>
+/// <param name="EnvoyRouteName">Istio's route name: the rule's <c>name</c>, else <c>&lt;ns&gt;.&lt;route&gt;.&lt;index&gt;</c> (conversion.go).</param>
+internal sealed record RouteMatch(string RouteNamespace, string RouteName, int RuleIndex, string EnvoyRouteName,
+    bool Exact, string Path, string? ReplacePrefix, string? ReplaceFullPath, IReadOnlyList<RouteBackend> Backends)
+{
+    /// <summary>Whether <paramref name="path"/> matches: Exact, or PathPrefix on path-element boundaries (Gateway API; Envoy path_separated_prefix).</summary>
+    public bool Matches(string path)
+    {
+        if (Exact)
+        {
+            return path == Path;
+        }
+
+        var prefix = Path.TrimEnd('/');
+        return prefix.Length == 0 || path == prefix || path.StartsWith(prefix + "/", StringComparison.Ordinal);
+    }
+
+    /// <summary>Applies the URLRewrite filter (ReplacePrefixMatch / ReplaceFullPath) as Gateway API defines it.</summary>
+    public string Rewrite(string path)
+    {
+        if (ReplaceFullPath is not null)
+        {
+            return ReplaceFullPath;
+        }
+
+        if (ReplacePrefix is null || Exact)
+        {
+            return path;
+        }
+
+        var rest = path[Math.Min(path.Length, Path.TrimEnd('/').Length)..];
+        var rewritten = ReplacePrefix.EndsWith('/') && rest.StartsWith('/') ? ReplacePrefix + rest[1..] : ReplacePrefix + rest;
+        return rewritten.Length == 0 ? "/" : rewritten;
+    }
+}
+
+/// <summary>The HTTPRoute rules attached to one Gateway, in Gateway API precedence order.</summary>
+internal sealed class GatewayRoutes
+{
+    private readonly List<RouteMatch> _matches;
+
+    public GatewayRoutes(ClusterModel cluster, string gatewayNamespace, string gatewayName)
+    {
+        var matches = new List<RouteMatch>();
+        foreach (var route in cluster.HttpRoutes)
+        {
+            var ns = ClusterModel.Ns(route);
+            var attached = (route["spec"]?["parentRefs"] as JsonArray ?? []).OfType<JsonObject>().Any(p =>
+                (string?)p["name"] == gatewayName && ((string?)p["namespace"] ?? ns) == gatewayNamespace && ((string?)p["kind"] ?? "Gateway") == "Gateway");
+            if (!attached)
+            {
+                continue;
+            }
+
+            var rules = (route["spec"]?["rules"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+            for (var index = 0; index < rules.Count; index++)
+            {
+                var rule = rules[index];
+                var envoyName = (string?)rule["name"] is { Length: > 0 } ruleName ? ruleName : $"{ns}.{ClusterModel.Name(route)}.{index}";
+                var rewrite = (rule["filters"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(f => (string?)f["type"] == "URLRewrite")?["urlRewrite"]?["path"];
+                var backends = (rule["backendRefs"] as JsonArray ?? []).OfType<JsonObject>().Select(b => new RouteBackend(
+                    (string?)b["group"] ?? "", (string?)b["kind"] ?? "Service", (string?)b["namespace"] ?? ns, (string?)b["name"] ?? "",
+                    ClusterModel.Int(b["port"]), ClusterModel.Int(b["weight"]) ?? 1)).ToList();
+                var paths = (rule["matches"] as JsonArray ?? []).OfType<JsonObject>().Select(m => m["path"]).ToList();
+                if (paths.Count == 0)
+                {
+                    paths.Add(null);
+                }
+
+                foreach (var path in paths)
+                {
+                    matches.Add(new RouteMatch(ns, ClusterModel.Name(route), index, envoyName,
+                        (string?)path?["type"] == "Exact", (string?)path?["value"] ?? "/",
+                        (string?)rewrite?["type"] == "ReplacePrefixMatch" ? (string?)rewrite["replacePrefixMatch"] : null,
+                        (string?)rewrite?["type"] == "ReplaceFullPath" ? (string?)rewrite["replaceFullPath"] : null,
+                        backends));
+                }
+            }
+        }
+
+        // Gateway API precedence: Exact before PathPrefix, then the longest path (Envoy gets routes in that order from Istio).
+        _matches = [.. matches.OrderByDescending(m => m.Exact).ThenByDescending(m => m.Path.TrimEnd('/').Length)];
+    }
+
+    public IReadOnlyList<RouteMatch> All => _matches;
+
+    public RouteMatch? Match(string path) => _matches.FirstOrDefault(m => m.Matches(path));
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace LlmdDoctor.Simulator.Kube;
+
+internal sealed partial class SimulatedApiServer
+{
+    private const string PortForwardProtocol = "v4.channel.k8s.io";
+
+    /// <summary>
+    /// The kubelet's WebSocket port-forward (v4.channel.k8s.io): channel 0 = data, 1 = error of the first port;
+    /// the first frame on each channel is the port number (uint16, little-endian). The pod's port answers one
+    /// HTTP/1.1 request (Connection: close), as Envoy's admin listener does for istioctl.
+    /// </summary>
+    private async Task PortForwardAsync(HttpContext context, string ns, string pod)
+    {
+        if (!Stored(_resources.First(r => r.Kind == "Pod")).Any(p => ClusterModel.Ns(p) == ns && ClusterModel.Name(p) == pod))
+        {
+            await WriteStatusAsync(context, 404, "NotFound", $"pods \"{pod}\" not found", new System.Text.Json.Nodes.JsonObject { ["name"] = pod, ["kind"] = "pods" });
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "Upgrade request required");
+            return;
+        }
+
+        if (!context.WebSockets.WebSocketRequestedProtocols.Contains(PortForwardProtocol))
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "unable to upgrade: no supported subprotocol requested (v4.channel.k8s.io)");
+            return;
+        }
+
+        if (!ushort.TryParse(context.Request.Query["ports"].ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var port))
+        {
+            await WriteStatusAsync(context, 400, "BadRequest", "query parameter \"port\" is required");
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(PortForwardProtocol);
+        var ct = context.RequestAborted;
+        await socket.SendAsync(new byte[] { 0, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
+        await socket.SendAsync(new byte[] { 1, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
+
+        var request = new MemoryStream();
+        var buffer = new byte[8192];
+        while (!Encoding.ASCII.GetString(request.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var frame = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, ct);
+                frame.Write(buffer, 0, result.Count);
+            }
+            while (!result.EndOfMessage);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            var bytes = frame.ToArray();
+            if (bytes.Length > 1 && bytes[0] == 0)
+            {
+                request.Write(bytes, 1, bytes.Length - 1);
+            }
+        }
+
+        var requestLine = Encoding.ASCII.GetString(request.ToArray()).Split("\r\n")[0];
+        var response = _portForward(ns, pod, port, requestLine);
+        if (response is null)
+        {
+            // What the kubelet reports when nothing listens on the port inside the pod's network namespace.
+            var message = $"\u0001error forwarding port {port} to pod {pod}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{port} inside namespace: connection refused";
+            await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Binary, true, ct);
+        }
+        else
+        {
+            // Large answers arrive split over several frames, as the kubelet sends them.
+            for (var offset = 0; offset < response.Length; offset += 32 * 1024)
+            {
+                var chunk = response.AsSpan(offset, Math.Min(32 * 1024, response.Length - offset));
+                var frame = new byte[chunk.Length + 1];
+                chunk.CopyTo(frame.AsSpan(1));
+                await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
+            }
+        }
+
+        try
+        {
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+        }
+        catch (WebSocketException)
+        {
+            // The client closed first.
+        }
+    }
+}
