@@ -53,7 +53,7 @@ public static class DoctorCommandLine
         var fix = new Command("fix", "Print remediation manifests");
         fix.Subcommands.Add(Commands.FixEnvoyFilter(console));
         root.Subcommands.Add(fix);
-        root.Subcommands.Add(NotYet("demo", "Start the simulated llm-d cluster and run check against it (--scenario NAME, --serve)", 4, console));
+        root.Subcommands.Add(DemoCommand.Build(console));
         return root;
     }
 
