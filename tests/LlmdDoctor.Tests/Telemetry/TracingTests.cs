@@ -21,7 +21,11 @@ public sealed class TracingTests
         };
         ActivitySource.AddActivityListener(listener);
 
-        await CliRunner.RunAsync(["analyze", Repository.ScenarioBundle("healthy"), "-o", "json"]);
+        // Other tests run cycles at the same time: a uniquely named copy of the bundle tells this run's spans apart.
+        var unique = Directory.CreateTempSubdirectory("traced-bundle-");
+        CopyDirectory(Repository.ScenarioBundle("healthy"), unique.FullName);
+        await CliRunner.RunAsync(["analyze", unique.FullName, "-o", "json"]);
+        unique.Delete(recursive: true);
 
         List<Activity> mine;
         lock (spans)
@@ -29,7 +33,7 @@ public sealed class TracingTests
             mine = [.. spans];
         }
 
-        var cycle = Assert.Single(mine, a => a.DisplayName == "cycle" && (string?)a.GetTagItem("llmd.source") == "bundle bundle");
+        var cycle = Assert.Single(mine, a => a.DisplayName == "cycle" && (string?)a.GetTagItem("llmd.source") == $"bundle {unique.Name}");
         var checks = mine.Where(a => a.ParentSpanId == cycle.SpanId && a.DisplayName.StartsWith("check ", StringComparison.Ordinal)).ToList();
         Assert.Contains(checks, a => a.DisplayName == "check gateway.Ready");
         Assert.Contains(checks, a => a.DisplayName == "check envoy.ExtProcBodyLoss");
@@ -75,6 +79,16 @@ public sealed class TracingTests
         Assert.Equal(0, result.ExitCode);
         Assert.Null(LlmdDoctor.Agent.DoctorTracing.StartIfConfigured(_ => null));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private static int FreePort()

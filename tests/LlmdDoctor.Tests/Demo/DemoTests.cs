@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LlmdDoctor.Simulator;
+using LlmdDoctor.Tests.Cli;
+
+namespace LlmdDoctor.Tests.Demo;
+
+/// <summary>
+/// The doctor against every simulated scenario through the live path (the README's main command): the reported codes
+/// and subjects are exactly what each scenario declares, and nothing it declares absent appears.
+/// </summary>
+public sealed class DemoTests
+{
+    public static TheoryData<string> Scenarios() => [.. ScenarioCatalog.Names];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Every_scenario_reports_what_it_declares_through_the_live_path(string scenario)
+    {
+        var result = await CliRunner.RunAsync(["demo", "--scenario", scenario, "-o", "json", "--fail-on", "none"]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        ScenarioMatch.AssertDeclared(scenario, ScenarioMatch.Findings(result.Out), includeLive: true);
+
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Equal("simulator", doc.RootElement.GetProperty("source").GetProperty("kind").GetString());
+        Assert.Equal(scenario, doc.RootElement.GetProperty("source").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Healthy_has_nothing_at_warning_or_above_and_probes_pass_through_the_epp()
+    {
+        var result = await CliRunner.RunAsync(["demo", "--scenario", "healthy", "-o", "json", "--fail-on", "warning"]);
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        using var doc = JsonDocument.Parse(result.Out);
+        var chat = doc.RootElement.GetProperty("flows").EnumerateArray()
+            .Single(f => f.GetProperty("path").GetString()!.EndsWith("/v1/chat/completions", StringComparison.Ordinal));
+        Assert.Equal(200, chat.GetProperty("probes")[0].GetProperty("status").GetInt32());
+        Assert.Equal("FULL_DUPLEX_STREAMED", chat.GetProperty("effectiveBodyMode").GetString());
+    }
+
+    /// <summary>Issue #4: the seed demo names the maas-gateway body loss with runbook links, in well under 30 s.</summary>
+    [Fact]
+    public async Task The_seed_demo_names_the_maas_gateway_body_loss_with_runbooks_quickly()
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await CliRunner.RunAsync(["demo"]);
+        clock.Stop();
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("LLMD0401  ChatCompletionBodyLost                 Gateway openshift-ingress/maas-gateway", result.Out);
+        Assert.Contains("LLMD0301  ExtProcBodyLossRisk                    Gateway openshift-ingress/maas-gateway", result.Out);
+        Assert.Contains("LLMD0302  EnvoyFilterFixNotCovering              Gateway openshift-ingress/maas-gateway", result.Out);
+        Assert.Contains("runbook: http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", result.Out);
+        Assert.DoesNotContain("LLMD0401  ChatCompletionBodyLost                 Gateway openshift-ingress/openshift-ai-inference", result.Out);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"demo took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_unknown_scenario_is_a_usage_error_listing_the_known_ones()
+    {
+        var result = await CliRunner.RunAsync(["demo", "--scenario", "nope"]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("seed-rhoai", result.Error);
+    }
+}
