@@ -8,6 +8,10 @@ public static class FaultMatrix
     public static IReadOnlyList<FaultCase> All { get; } =
     [
         .. KubernetesApiCases.All,
+        .. GatewayCases.All,
+        .. EnvoyAdminCases.All,
+        .. EndpointPickerCases.All,
+        .. MonitoringCases.All,
     ];
 
     public static FaultCase Named(string name) => All.Single(c => c.Name == name);

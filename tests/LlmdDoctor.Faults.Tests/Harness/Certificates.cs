@@ -25,7 +25,7 @@ public static class Certificates
     {
         using var key = RSA.Create(2048);
         var request = Leaf($"CN={host}", key, host);
-        var (from, to) = expired ? (DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1)) : (DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var (from, to) = expired ? (DateTimeOffset.UtcNow.AddDays(-5), DateTimeOffset.UtcNow.AddDays(-1)) : (DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         using var cert = request.Create(Ca, from, to, RandomNumberGenerator.GetBytes(8));
         using var withKey = cert.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
