@@ -12,6 +12,8 @@ public static class FaultMatrix
         .. EnvoyAdminCases.All,
         .. EndpointPickerCases.All,
         .. MonitoringCases.All,
+        .. ConfigCases.All,
+        .. AgentCases.All,
     ];
 
     public static FaultCase Named(string name) => All.Single(c => c.Name == name);
