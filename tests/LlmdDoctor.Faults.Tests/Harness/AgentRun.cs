@@ -29,11 +29,11 @@ public sealed class AgentRun : IAsyncDisposable
     public CapturedLogs Logs { get; }
 
     /// <summary>Starts the agent with the lab's configuration and a short <paramref name="interval"/> (below the 5 s a file may say: tests only).</summary>
-    public static async Task<AgentRun> StartAsync(Lab lab, TimeSpan interval, Uri? server = null, ServiceAddresses? addresses = null)
+    public static async Task<AgentRun> StartAsync(Lab lab, TimeSpan interval, Uri? server = null, ServiceAddresses? addresses = null, string token = "kube-token")
     {
         var config = DoctorConfigLoader.Load(lab.ConfigYaml, "fault-config", new Dictionary<string, string?>()) with { Interval = interval };
         var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        var source = new LiveClusterSource(new KubeConnection { Server = server ?? lab.Api.Url, Credentials = new StaticCredentialSource(new KubeCredential("kube-token", null)) }, config, addresses);
+        var source = new LiveClusterSource(new KubeConnection { Server = server ?? lab.Api.Url, Credentials = new StaticCredentialSource(new KubeCredential(token, null)) }, config, addresses);
         var url = $"http://127.0.0.1:{Cases.Ports.Closed()}";
         var logs = new CapturedLogs();
         var stop = new CancellationTokenSource();
@@ -92,8 +92,15 @@ public sealed class AgentRun : IAsyncDisposable
         throw new TimeoutException($"no matching report within {limit}; last: {last}");
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         var exit = await _agent.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(0, exit);
