@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using LlmdDoctor.Faults.Tests.Harness;
+
+namespace LlmdDoctor.Faults.Tests;
+
+/// <summary>
+/// Runs every command against a lab whose every credential is distinctive — the kubeconfig bearer token, the
+/// Prometheus token Secret, the gateway credential Secret, the Grafana credential Secret, the Alertmanager token file
+/// and an unrelated Secret's data — with sources that reject them, and asserts that no token, no base64 of one and no
+/// Authorization value appears in stdout, stderr, logs, /metrics, /report (every format), the <c>report</c> command,
+/// or any file of a collected bundle (which keeps Secrets as name and type only).
+/// </summary>
+public sealed class SecretLeakTests
+{
+    private const string KubeToken = "kube-TOKEN-5a1f0e9d";
+    private const string PrometheusToken = "prom-TOKEN-7c2b8e41";
+    private const string GatewayToken = "gateway-TOKEN-93d4aa07";
+    private const string GrafanaToken = "grafana-TOKEN-0be61f2c";
+    private const string AlertmanagerToken = "alertmanager-TOKEN-44e7c9b1";
+    private const string SecretData = "opaque-SECRET-DATA-2f9d71c3";
+
+    private static readonly string[] Secrets = [KubeToken, PrometheusToken, GatewayToken, GrafanaToken, AlertmanagerToken, SecretData];
+
+    private static JsonObject Secret(string ns, string name, string value, string type = "Opaque")
+    {
+        var data = new JsonObject { ["token"] = HealthyCluster.Base64(value) };
+        return new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["type"] = type,
+            ["metadata"] = new JsonObject
+            {
+                ["namespace"] = ns,
+                ["name"] = name,
+                ["annotations"] = new JsonObject { ["kubectl.kubernetes.io/last-applied-configuration"] = new JsonObject { ["data"] = data.DeepClone() }.ToJsonString() },
+            },
+            ["data"] = data,
+        };
+    }
+
+    [Fact]
+    public async Task No_command_or_scenario_writes_a_credential_anywhere()
+    {
+        await using var lab = await Lab.StartAsync();
+        lab.Api.RequiredToken = KubeToken;
+        lab.KubeUser = $"token: {KubeToken}";
+        lab.Api.AddAll(
+        [
+            Secret("llm-d-monitoring", "thanos-token", PrometheusToken, "kubernetes.io/service-account-token"),
+            Secret("openshift-ingress", "maas-credential", GatewayToken),
+            Secret("llm-d-monitoring", "grafana-credential", GrafanaToken),
+            Secret("my-first-model", "hf-token", SecretData),
+        ]);
+        var alertmanagerTokenFile = Path.Combine(lab.Dir, "alertmanager-token");
+        await File.WriteAllTextAsync(alertmanagerTokenFile, AlertmanagerToken);
+
+        // Every source rejects or half-answers, so the error paths (the ones that quote what was sent) all run.
+        lab.GatewayBehaviour = (r, s, ct) => r.Header("authorization") == $"Bearer {GatewayToken}" && r.Method == "GET"
+            ? HealthyCluster.HealthyGateway(r, s, ct)
+            : RawHttp.WriteAsync(s, r.Method == "POST" ? 400 : 401, $"{{\"error\":\"rejected\",\"path\":\"{r.Path}\"}}", ct: ct);
+        lab.PrometheusBehaviour = (r, s, ct) => RawHttp.WriteAsync(s, 403, "Forbidden", "text/plain", ct: ct);
+        await using var grafana = new RawServer((r, s, ct) => RawHttp.WriteAsync(s, 401, "{\"message\":\"invalid API key\"}", ct: ct));
+        await using var alertmanager = new RawServer((r, s, ct) => RawHttp.WriteAsync(s, 503, "not ready", "text/plain", ct: ct));
+        lab.GatewayOverrideExtra = "credential:\n  namespace: openshift-ingress\n  name: maas-credential\n  key: token";
+        lab.PrometheusExtra = "tokenSecret:\n  namespace: llm-d-monitoring\n  name: thanos-token\n  key: token";
+        lab.ExtraConfig = $"grafana:\n  url: {grafana.Url}\n  credential:\n    namespace: llm-d-monitoring\n    name: grafana-credential\n    key: token\n" +
+            $"alertmanager:\n  url: {alertmanager.Url}\n  tokenFile: {alertmanagerTokenFile}";
+        lab.EnvoyFault = path => path == "/stats" ? PortForwardAnswer.Http(500, "stats broken", "text/plain") : null;
+
+        var written = new List<(string Where, string Text)>();
+        foreach (var format in new[] { "json", "text", "markdown" })
+        {
+            var check = await lab.RunAsync(["check", "--config", lab.WriteConfig(), "-o", format]);
+            Assert.True(check.ExitCode is 0 or 1, check.ToString());
+            written.Add(($"check -o {format} stdout", check.Out));
+            written.Add(($"check -o {format} stderr", check.Error));
+        }
+
+        // The credentials were really used (else the test would prove nothing).
+        Assert.Contains(lab.Gateway.Received, r => r.Header("authorization") == $"Bearer {GatewayToken}");
+        Assert.Contains(lab.Prometheus.Received, r => r.Header("authorization") == $"Bearer {PrometheusToken}");
+        Assert.Contains(grafana.Received, r => r.Header("authorization") == $"Bearer {GrafanaToken}");
+        Assert.Contains(alertmanager.Received, r => r.Header("authorization") == $"Bearer {AlertmanagerToken}");
+
+        var bundle = Path.Combine(lab.Dir, "bundle");
+        var collect = await lab.RunAsync(["collect", bundle, "--config", lab.WriteConfig()]);
+        Assert.True(collect.ExitCode == 0, collect.ToString());
+        written.Add(("collect stdout", collect.Out));
+        written.Add(("collect stderr", collect.Error));
+        foreach (var file in Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories))
+        {
+            written.Add(($"bundle file {Path.GetRelativePath(bundle, file)}", await File.ReadAllTextAsync(file)));
+        }
+
+        var bundleText = string.Join("\n", Directory.EnumerateFiles(bundle, "*.yaml", SearchOption.AllDirectories).Select(File.ReadAllText));
+        Assert.Contains("hf-token", bundleText, StringComparison.Ordinal);
+
+        foreach (var format in new[] { "json", "text" })
+        {
+            var analyze = await Harness.Cli.RunAsync(["analyze", bundle, "-o", format]);
+            written.Add(($"analyze -o {format}", analyze.Out + analyze.Error));
+        }
+
+        await using (var agent = await AgentRun.StartAsync(lab, TimeSpan.FromMilliseconds(500), token: KubeToken))
+        {
+            await agent.WaitForReportAsync(b => b.Contains("LLMD0602", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            foreach (var path in new[] { "/report", "/report?format=text", "/report?format=markdown", "/metrics", "/healthz", "/readyz", "/runbooks/LLMD0602" })
+            {
+                var (status, body, _) = await agent.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, status);
+                written.Add(($"agent {path}", body));
+            }
+
+            var report = await Harness.Cli.RunAsync(["report", "--url", agent.Url, "-o", "json"]);
+            written.Add(("report command", report.Out + report.Error));
+            await agent.DisposeAsync();
+            written.Add(("agent logs", string.Join("\n", agent.Logs.Lines)));
+            Assert.NotEmpty(agent.Logs.Lines);
+        }
+
+        var leaks = (from w in written
+                     from secret in Secrets
+                     from form in new[] { secret, HealthyCluster.Base64(secret) }
+                     where w.Text.Contains(form, StringComparison.Ordinal)
+                     select $"{w.Where} contains {(form == secret ? secret : $"base64({secret})")}").ToList();
+        leaks.AddRange(written.Where(w => System.Text.RegularExpressions.Regex.IsMatch(w.Text, @"(?i)authorization[""']?\s*[:=]\s*[""']?(bearer|basic)\s+[^<&\s""$]"))
+            .Select(w => $"{w.Where} carries an Authorization value"));
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks));
+    }
+}
