@@ -61,7 +61,11 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         var envoyTask = new EnvoyAdminCollector(_client, _config.Limits.MaxDumpBytes, _config.Probe.Timeout).CollectAsync(snapshot, cancellation);
         var credentials = await ReadCredentialsAsync(cancellation).ConfigureAwait(false);
         var probesTask = ProbeAsync(snapshot, flows, credentials, cancellation);
-        var eppTask = new EndpointPickerCollector(_addresses, _config.Probe.Timeout).CollectAsync(snapshot, flows, cancellation);
+        // Service DNS names resolve only inside the cluster: from a laptop, say so instead of reporting every EPP as down.
+        var eppTask = _inCluster || _addresses.Mapped
+            ? new EndpointPickerCollector(_addresses, _config.Probe.Timeout).CollectAsync(snapshot, flows, cancellation)
+            : Task.FromResult<(IReadOnlyList<Core.EndpointPicker.EndpointPickerObservation>, InputState)>(
+                ([], InputState.NotCollected("Endpoint Pickers are dialled by their Service DNS names, which resolve only inside the cluster (run the agent in the cluster)")));
         var promToken = _config.Prometheus?.TokenSecret is { } ts ? await ReadSecretAsync(ts, cancellation).ConfigureAwait(false) : null;
         var grafanaToken = _config.Grafana?.Credential is { } gs ? await ReadSecretAsync(gs, cancellation).ConfigureAwait(false) : null;
         var monitoringTask = new MonitoringCollector(DoctorSettings.Monitoring(_config, promToken, grafanaToken)).CollectAsync(snapshot, cancellation);

@@ -8,6 +8,9 @@ public sealed class ServiceAddresses(IReadOnlyDictionary<string, Uri>? overrides
 {
     public string ClusterDomain => clusterDomain;
 
+    /// <summary>Whether Service names are mapped to other addresses (the simulator, tests); else they are cluster DNS names.</summary>
+    public bool Mapped => overrides is { Count: > 0 };
+
     /// <summary>The URL of <paramref name="service"/> in <paramref name="ns"/> on <paramref name="port"/>.</summary>
     public Uri Resolve(string ns, string service, int port, string scheme)
     {

@@ -24,9 +24,6 @@ public sealed record DoctorOutcome(int ExitCode, string Out, string Error, TimeS
 /// </summary>
 public sealed class Lab : IAsyncDisposable
 {
-    /// <summary>KUBECONFIG is process-wide: runs that read it take turns.</summary>
-    private static readonly SemaphoreSlim EnvironmentLock = new(1, 1);
-
     private Lab(FakeApiServer api, string dir)
     {
         Api = api;
@@ -130,18 +127,11 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>Runs any command with KUBECONFIG pointing at the lab.</summary>
     public async Task<DoctorOutcome> RunAsync(string[] args, IReadOnlyDictionary<string, string>? env = null, TimeSpan? limit = null)
     {
-        var kubeconfig = WriteKubeconfig();
-        await EnvironmentLock.WaitAsync();
-        try
+        var merged = new Dictionary<string, string>(env ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            Environment.SetEnvironmentVariable("KUBECONFIG", kubeconfig);
-            return await Cli.RunAsync(args, env, limit);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("KUBECONFIG", null);
-            EnvironmentLock.Release();
-        }
+            ["KUBECONFIG"] = WriteKubeconfig(),
+        };
+        return await Cli.RunAsync(args, merged, limit);
     }
 
     private static string Indent(string text, int spaces) =>
