@@ -94,72 +94,78 @@ public sealed partial class KubeClient
 
     private static async Task<PodHttpResponse> ReceiveAsync(ClientWebSocket socket, string what, long limit, CancellationToken cancellationToken)
     {
-        var data = new MemoryStream();
-        var error = new StringBuilder();
-        var seenPortHeader = new bool[2];
-        var message = new MemoryStream();
-        var buffer = new byte[65536];
-        while (true)
+        var reader = new PodHttp(what);
+        try
         {
-            message.SetLength(0);
-            WebSocketReceiveResult result;
-            do
+            var error = new StringBuilder();
+            var seenPortHeader = new bool[2];
+            var message = new MemoryStream();
+            var buffer = new byte[65536];
+            while (true)
             {
-                result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-                message.Write(buffer, 0, result.Count);
-                if (message.Length > limit + 3)
+                message.SetLength(0);
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    message.Write(buffer, 0, result.Count);
+                    if (message.Length > limit + 3)
+                    {
+                        throw new KubeUnavailableException($"{what}: the answer is larger than {limit} bytes", null);
+                    }
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                var frame = message.GetBuffer().AsSpan(0, (int)message.Length);
+                if (frame.Length == 0 || frame[0] > 1)
+                {
+                    continue;
+                }
+
+                var channel = frame[0];
+                var payload = frame[1..];
+
+                // The first frame on each channel starts with the port number (uint16, little-endian).
+                if (!seenPortHeader[channel])
+                {
+                    seenPortHeader[channel] = true;
+                    payload = payload.Length >= 2 ? payload[2..] : [];
+                }
+
+                if (channel == 1)
+                {
+                    error.Append(Encoding.UTF8.GetString(payload));
+                    continue;
+                }
+
+                if (reader.Feed(payload))
+                {
+                    return reader.Finish(streamEnded: false);
+                }
+
+                if (reader.BodyLength > limit)
                 {
                     throw new KubeUnavailableException($"{what}: the answer is larger than {limit} bytes", null);
                 }
             }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
-            if (result.MessageType == WebSocketMessageType.Close)
+            if (error.Length > 0)
             {
-                break;
+                throw new KubeUnavailableException($"{what}: {error.ToString().Trim()}", null);
             }
 
-            var frame = message.GetBuffer().AsSpan(0, (int)message.Length);
-            if (frame.Length == 0 || frame[0] > 1)
-            {
-                continue;
-            }
-
-            var channel = frame[0];
-            var payload = frame[1..];
-
-            // The first frame on each channel starts with the port number (uint16, little-endian).
-            if (!seenPortHeader[channel])
-            {
-                seenPortHeader[channel] = true;
-                payload = payload.Length >= 2 ? payload[2..] : [];
-            }
-
-            if (channel == 1)
-            {
-                error.Append(Encoding.UTF8.GetString(payload));
-                continue;
-            }
-
-            data.Write(payload);
-            if (data.Length > limit)
-            {
-                throw new KubeUnavailableException($"{what}: the answer is larger than {limit} bytes", null);
-            }
-
-            if (PodHttp.TryParse(data.GetBuffer().AsSpan(0, (int)data.Length), complete: false, what) is { } early)
-            {
-                return early;
-            }
+            return reader.Finish(streamEnded: true);
         }
-
-        if (error.Length > 0)
+        catch
         {
-            throw new KubeUnavailableException($"{what}: {error.ToString().Trim()}", null);
+            reader.Dispose();
+            throw;
         }
-
-        return PodHttp.TryParse(data.GetBuffer().AsSpan(0, (int)data.Length), complete: true, what)
-            ?? throw new KubeUnavailableException($"{what}: the stream closed before an HTTP answer arrived", null);
     }
 
     private static async Task CloseQuietlyAsync(ClientWebSocket socket)

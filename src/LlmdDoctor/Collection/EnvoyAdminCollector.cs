@@ -68,38 +68,35 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
                 : new ConfigDump { Origin = $"{ns}/{name}/config_dump", Problem = $"Envoy admin answered {response.StatusCode} for /config_dump" };
         }
 
-        var serverInfo = await GetTextAsync(ns, name, "/server_info", cancellation).ConfigureAwait(false) is { } info ? EnvoyServerInfo.Parse(info) : null;
+        var serverInfo = await ReadAsync(ns, name, "/server_info", r => EnvoyServerInfo.Parse(r.ReadToEnd()), cancellation).ConfigureAwait(false);
         var data = GatewayEnvoyDataReader.FromDump(gateway.Metadata.Ns, gateway.Metadata.Name, name, dump, serverInfo);
         if (!data.IsReadable)
         {
             return data;
         }
 
+        // Stats are parsed as they stream, keeping only the Endpoint Picker clusters' lines (a big gateway has 100k+).
         var keep = GatewayEnvoyDataReader.EndpointPickerClusters(data);
-        var statsText = await GetTextAsync(ns, name, "/stats", cancellation).ConfigureAwait(false);
-        var clustersText = await GetTextAsync(ns, name, "/clusters", cancellation).ConfigureAwait(false);
-        if (statsText is null && clustersText is null)
-        {
-            return data with { StatsProblem = $"{ns}/{name}: /stats and /clusters could not be read" };
-        }
-
-        return GatewayEnvoyDataReader.WithStats(data,
-            statsText is null ? null : EnvoyStatsText.Parse(statsText, GatewayEnvoyDataReader.StatsFilter(keep)),
-            clustersText is null ? null : EnvoyClustersText.Parse(clustersText, keep.Contains));
+        var stats = await ReadAsync(ns, name, "/stats", r => EnvoyStatsText.Parse(r, GatewayEnvoyDataReader.StatsFilter(keep)), cancellation).ConfigureAwait(false);
+        var clusters = await ReadAsync(ns, name, "/clusters", r => EnvoyClustersText.Parse(r, keep.Contains), cancellation).ConfigureAwait(false);
+        return stats is null && clusters is null
+            ? data with { StatsProblem = $"{ns}/{name}: /stats and /clusters could not be read" }
+            : GatewayEnvoyDataReader.WithStats(data, stats, clusters);
     }
 
-    private async Task<string?> GetTextAsync(string ns, string pod, string path, CancellationToken cancellation)
+    private async Task<T?> ReadAsync<T>(string ns, string pod, string path, Func<TextReader, T> parse, CancellationToken cancellation)
+        where T : class
     {
         try
         {
-            using var response = await client.PortForwardGetAsync(ns, pod, AdminPort, path, 64L * 1024 * 1024, timeout, cancellation).ConfigureAwait(false);
+            using var response = await client.PortForwardGetAsync(ns, pod, AdminPort, path, maxDumpBytes, timeout, cancellation).ConfigureAwait(false);
             if (response.StatusCode != 200)
             {
                 return null;
             }
 
             using var reader = new StreamReader(response.Body);
-            return await reader.ReadToEndAsync(cancellation).ConfigureAwait(false);
+            return parse(reader);
         }
         catch (KubeApiException)
         {
