@@ -87,29 +87,4 @@ public static class DoctorCommandLine
         });
         return command;
     }
-
-    /// <summary>A command whose engine has not landed: it says so and exits 2, never printing a made-up result.</summary>
-    private static Command NotYet(string name, string description, int issue, CliConsole console, string? argument = null, bool withReportOptions = true)
-    {
-        var command = new Command(name, description);
-        if (argument is not null)
-        {
-            command.Arguments.Add(new Argument<string>(argument));
-        }
-
-        var options = withReportOptions ? new ReportOptions() : null;
-        options?.AddTo(command);
-        command.SetAction(parse =>
-        {
-            if (options?.Read(parse, console).Error is { } error)
-            {
-                console.Error.WriteLine($"llmd-doctor: {error}");
-                return ExitCodes.UsageOrConfig;
-            }
-
-            console.Error.WriteLine($"llmd-doctor {name}: not available yet in this build (its engine lands with issue #{issue}).");
-            return ExitCodes.UsageOrConfig;
-        });
-        return command;
-    }
 }
