@@ -57,3 +57,30 @@ public sealed class MonitoringBrokenTests(MonitoringBrokenFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
     }
 }
+
+public sealed class RequireAuthTests
+{
+    [Fact]
+    public async Task A_gateway_that_requires_auth_answers_401_with_www_authenticate_unless_a_credential_is_sent()
+    {
+        var seed = ScenarioCatalog.Load("seed-rhoai");
+        var spec = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"description": "seed with an AuthPolicy on maas-gateway",
+             "behaviour": {"gateways": {"openshift-ingress/maas-gateway": {"eppTls": "untrusted", "requireAuth": true}},
+                           "models": {"my-first-model/qwen3-0-6b": {"vllmErrorShape": "flat", "servedModelName": "Qwen/Qwen3-0.6B", "readyPods": 1}},
+                           "metrics": {"prefix": "kserve_vllm"}}}
+            """)!.AsObject();
+        await using var cluster = await SimulatedCluster.StartAsync(new Scenario("seed-auth", spec, seed.Objects, seed.BundleFiles));
+        using var client = Clients.Trusting(cluster.CaFile);
+        var url = new Uri(cluster.GatewayAddresses["openshift-ingress/maas-gateway"][0], "/my-first-model/qwen3-0-6b/v1/models");
+
+        using var denied = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal("Bearer", denied.Headers.WwwAuthenticate.Single().Scheme);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = new("Bearer", "any-token");
+        using var allowed = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+}
