@@ -18,7 +18,11 @@ if [[ -n "${BENCH_QUICK:-}" ]]; then RUNS=5; PROBES=200; WARMUP=50; SCALE_CYCLES
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+stop() { # SIGTERM, then SIGKILL after 10 s; only the PIDs this script started
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
 log() { printf '\n== %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------------------------------------- tools

@@ -35,10 +35,8 @@ public static class AgentBench
             },
         };
         var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        using var stop = new CancellationTokenSource();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        return await AgentCommands.RunAgentAsync(settings, new ProbingBundleSource(bundle, config), args.Str("listen"), stop.Token);
+        // SIGTERM stops the agent's host (as in `llmd-doctor serve`), which ends the loop.
+        return await AgentCommands.RunAgentAsync(settings, new ProbingBundleSource(bundle, config), args.Str("listen"), CancellationToken.None);
     }
 
     /// <summary>Waits for N complete cycles of a running agent, then reads its memory and CPU from /proc.</summary>

@@ -83,11 +83,8 @@ public static class VllmServer
         var bound = addresses.Select(a => new Uri(a).Port).ToList();
         await File.WriteAllLinesAsync(portFile + ".tmp", bound.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         File.Move(portFile + ".tmp", portFile, overwrite: true);
-        var stop = new TaskCompletionSource();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        await stop.Task;
-        await app.StopAsync();
+        // SIGTERM/SIGINT stop the host (its console lifetime), which ends this wait.
+        await app.WaitForShutdownAsync();
         return 0;
     }
 
