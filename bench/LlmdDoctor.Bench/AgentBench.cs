@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LlmdDoctor.Agent;
+using LlmdDoctor.Cli;
+using LlmdDoctor.Collection;
+using LlmdDoctor.Configuration;
+using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Probes;
+using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Kubernetes;
+using LlmdDoctor.Probes;
+
+namespace LlmdDoctor.Bench;
+
+/// <summary>
+/// The agent for the footprint benchmark: the real agent (AgentCommands.RunAgentAsync: Kestrel with /metrics,
+/// /report…, the cycle loop, the checks, the report builder) over a source that reads the seed scenario's bundle
+/// every cycle and probes every gateway of it, as planned by ProbePlanner, against the loopback vLLM-like server.
+/// It stands in for the live source until the simulator can serve the Kubernetes API and Envoy admin.
+/// </summary>
+public static class AgentBench
+{
+    public static async Task<int> RunAgentAsync(Args args)
+    {
+        var bundle = args.Str("bundle");
+        var port = VllmServer.ReadPorts(args.Str("port-file"))[0];
+        var snapshot = BundleReader.Read(bundle).Snapshot;
+        var config = new DoctorConfig
+        {
+            Interval = TimeSpan.FromSeconds(args.Int("interval-seconds", 5)),
+            Gateways = new GatewaySelection
+            {
+                Overrides = snapshot.Gateways.ToDictionary(g => g.Metadata.Key, _ => new GatewayOverride { Url = $"http://127.0.0.1:{port}" }, StringComparer.Ordinal),
+            },
+        };
+        var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
+        // SIGTERM stops the agent's host (as in `llmd-doctor serve`), which ends the loop.
+        return await AgentCommands.RunAgentAsync(settings, new ProbingBundleSource(bundle, config), args.Str("listen"), CancellationToken.None);
+    }
+
+    /// <summary>Waits for N complete cycles of a running agent, then reads its memory and CPU from /proc.</summary>
+    public static async Task<int> MeasureAsync(Args args)
+    {
+        var pid = args.Int("pid", 0);
+        var url = args.Str("url").TrimEnd('/');
+        var cycles = args.Int("cycles", 10);
+        using var http = new HttpClient();
+        var start = Stopwatch.StartNew();
+        var cpuStart = Proc.CpuSeconds(pid);
+        double cpuAtFirst = 0, firstAt = 0;
+        long count = 0;
+        while (count < cycles)
+        {
+            await Task.Delay(1000);
+            count = await CyclesAsync(http, url);
+            if (count >= 1 && firstAt == 0)
+            {
+                (cpuAtFirst, firstAt) = (Proc.CpuSeconds(pid), start.Elapsed.TotalSeconds);
+            }
+
+            if (start.Elapsed > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException($"only {count} cycles after 5 minutes");
+            }
+        }
+
+        var steadyCores = (Proc.CpuSeconds(pid) - cpuAtFirst) / (start.Elapsed.TotalSeconds - firstAt);
+        var rss = Proc.StatusBytes(pid, "VmRSS");
+        var hwm = Proc.StatusBytes(pid, "VmHWM");
+        var anon = Proc.StatusBytes(pid, "RssAnon");
+        var metrics = await http.GetStringAsync($"{url}/metrics");
+        var cycleSeconds = Value(metrics, "llmd_doctor_cycle_duration_seconds");
+
+        // Between cycles: right after cycle N completes, nothing runs until the next one (interval minus the cycle).
+        var idleWindow = 3.0;
+        var last = count;
+        while (await CyclesAsync(http, url) == last)
+        {
+            await Task.Delay(100);
+        }
+
+        var idleCpu0 = Proc.CpuSeconds(pid);
+        await Task.Delay(TimeSpan.FromSeconds(idleWindow));
+        var idleCores = (Proc.CpuSeconds(pid) - idleCpu0) / idleWindow;
+
+        Output.Write(args.Str("out"), new JsonObject
+        {
+            ["cycles"] = count,
+            ["rss_bytes"] = rss,
+            ["peak_rss_bytes"] = hwm,
+            ["rss_anon_bytes"] = anon,
+            ["last_cycle_seconds"] = cycleSeconds,
+            ["avg_cores_over_cycles"] = Math.Round(steadyCores, 4),
+            ["idle_cores_between_cycles"] = Math.Round(idleCores, 4),
+            ["idle_window_seconds"] = idleWindow,
+            ["cpu_seconds_total"] = Math.Round(Proc.CpuSeconds(pid) - cpuStart, 2),
+            ["metrics_bytes"] = metrics.Length,
+        });
+        Console.Error.WriteLine($"after {count} cycles: rss {rss / 1048576.0:0.0} MiB (peak {hwm / 1048576.0:0.0}), idle {idleCores:0.000} cores");
+        return 0;
+    }
+
+    private static async Task<long> CyclesAsync(HttpClient http, string url)
+    {
+        try
+        {
+            return (long)Value(await http.GetStringAsync($"{url}/metrics"), "llmd_doctor_cycles_total");
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    private static double Value(string metrics, string name)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(name + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>The seed bundle, read afresh each cycle, plus real probes of its gateways against the loopback server.</summary>
+public sealed class ProbingBundleSource(string bundle, DoctorConfig config) : IInputSource
+{
+    private ProbeHistory _history = ProbeHistory.Create(config.Limits.ProbeHistory, config.Limits.ProbeHistory);
+
+    public string Kind => "bundle";
+    public string Name => Path.GetFileName(Path.GetFullPath(bundle).TrimEnd('/'));
+
+    public async Task<DoctorInputs> CollectAsync(CancellationToken cancellation)
+    {
+        var inputs = await new BundleSource(bundle).CollectAsync(cancellation);
+        var settings = DoctorSettings.Probes(config, new Dictionary<string, ProbeCredential>(), inCluster: false);
+        var plan = ProbePlanner.Build(inputs.Flows, settings, inputs.Cluster);
+        using var prober = new GatewayProber(settings);
+        var probes = await prober.RunAsync(plan, _history, cancellation);
+        _history = probes.History;
+        var states = new Dictionary<CheckInput, InputState>(inputs.States) { [CheckInput.Probes] = InputState.Available("probes of every gateway (loopback stand-in)") };
+        return new DoctorInputs
+        {
+            Cluster = inputs.Cluster,
+            Envoy = inputs.Envoy,
+            Probes = probes,
+            EndpointPickers = inputs.EndpointPickers,
+            Monitoring = inputs.Monitoring,
+            Settings = inputs.Settings,
+            States = states,
+        };
+    }
+}

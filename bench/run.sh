@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Runs every llm-d doctor benchmark side by side with what users would otherwise run, and writes bench/RESULTS.md.
+# Installs what it needs (Debian: jq, hyperfine, prometheus-blackbox-exporter, GNU time). About 6-10 minutes on 2 cores.
+#   bash bench/run.sh            # everything
+#   BENCH_QUICK=1 bash bench/run.sh   # fewer runs/probes, to try the script (results marked as quick)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/results          # raw measurements (JSON, text), committed with RESULTS.md
+WORK=${BENCH_WORK:-/tmp/llmd-bench-$$}   # build output, generated dump, logs (not committed)
+mkdir -p "$OUT" "$WORK"
+rm -f "$OUT"/*.json "$OUT"/*.txt
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+RUNS=5; PROBES=1000; WARMUP=300; SCALE_CYCLES=6
+if [[ -n "${BENCH_QUICK:-}" ]]; then RUNS=5; PROBES=200; WARMUP=50; SCALE_CYCLES=2; fi
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+stop() { # SIGTERM, then SIGKILL after 10 s; only the PIDs this script started
+  kill "$1" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------- tools
+log "installing peers (apt-get)"
+need=()
+command -v jq >/dev/null || need+=(jq)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v prometheus-blackbox-exporter >/dev/null || need+=(prometheus-blackbox-exporter)
+[[ -x /usr/bin/time ]] || need+=(time)
+if (( ${#need[@]} )); then
+  SUDO=; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+log "building (Release, ReadyToRun like the image)"
+dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -o "$WORK/harness" -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true -o "$WORK/doctor" -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet build bench/LlmdDoctor.Bench.Micro/LlmdDoctor.Bench.Micro.csproj -c Release -o "$WORK/micro" -v q -nologo \
+  >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+H="$WORK/harness/llmd-doctor-bench"
+DOCTOR="$WORK/doctor/llmd-doctor"
+SEED="$ROOT/src/LlmdDoctor.Simulator/Scenarios/seed-rhoai/bundle"
+
+# Every doctor process runs with the GC settings of deploy/base/deployment.yaml.
+export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x400000
+
+machine() {
+  {
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "revision: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src modified)')"
+    echo "nproc: $(nproc)"
+    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+    echo "memory: $(free -m | awk '/Mem:/{print $2}') MiB"
+    echo "kernel: $(uname -r)"
+    echo "os: $(. /etc/os-release; echo "$PRETTY_NAME")"
+    echo "dotnet_sdk: $(dotnet --version)"
+    echo "dotnet_runtime: $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/{v=$2} END{print v}')"
+    echo "jq: $(jq --version)"
+    echo "blackbox_exporter: $(prometheus-blackbox-exporter --version 2>&1 | head -1)"
+    echo "hyperfine: $(hyperfine --version)"
+    echo "quick: ${BENCH_QUICK:-}"
+  } >"$OUT/machine.txt"
+}
+load() { echo "$1 $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/loadavg.txt"; }
+machine
+load start
+
+start_server() { # $1 ports, $2 delay ms, $3 port file
+  rm -f "$3"
+  "$H" serve-vllm --ports "$1" --delay-ms "$2" --port-file "$3" >"$WORK/server.log" 2>&1 &
+  SERVER=$!; PIDS+=("$SERVER")
+  for _ in $(seq 600); do [[ -s "$3" ]] && return 0; sleep 0.1; done
+  echo "server did not start" >&2; exit 1
+}
+
+# ---------------------------------------------------------------------------------------------- 1. probe overhead
+log "1. probe overhead: doctor vs blackbox_exporter (${RUNS} runs x ${PROBES} probes each, after ${WARMUP} warm-up probes)"
+start_server 1 0 "$WORK/port-probe"
+cat >"$WORK/blackbox.yml" <<YAML
+# Equivalent to the doctor's probes: GET /v1/models and POST chat with the same one-token JSON body; a 200
+# with an OpenAI-shaped body (the doctor parses the JSON: a "data" list, "choices").
+modules:
+  llm_get:
+    prober: http
+    timeout: 10s
+    http:
+      method: GET
+      headers: {Accept: application/json}
+      valid_status_codes: [200]
+      preferred_ip_protocol: ip4
+      fail_if_body_not_matches_regexp: ['"data"\s*:\s*\[']
+  llm_post:
+    prober: http
+    timeout: 10s
+    http:
+      method: POST
+      headers: {Accept: application/json, Content-Type: application/json}
+      body: '{"model":"bench-model","messages":[{"role":"user","content":"ping"}],"max_tokens":1,"stream":false}'
+      valid_status_codes: [200]
+      preferred_ip_protocol: ip4
+      fail_if_body_not_matches_regexp: ['"choices"\s*:\s*\[']
+YAML
+BB_ADDR=127.0.0.1:19115
+prometheus-blackbox-exporter --config.file="$WORK/blackbox.yml" --web.listen-address="$BB_ADDR" --log.level=warn >"$WORK/blackbox.log" 2>&1 &
+BB=$!; PIDS+=("$BB")
+for _ in $(seq 100); do curl -fsS "http://$BB_ADDR/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
+"$H" probe-overhead --port-file "$WORK/port-probe" --blackbox "http://$BB_ADDR" --blackbox-pid "$BB" \
+  --runs "$RUNS" --n "$PROBES" --warmup "$WARMUP" --out "$OUT/probe-overhead.json"
+cp "$WORK/blackbox.yml" "$OUT/blackbox.yml.txt"
+stop "$BB"; stop "$SERVER"
+load after-probe
+
+# ---------------------------------------------------------------------------------------------- 2. config dump
+log "2. config dump: 50 MB Istio gateway dump, doctor vs jq"
+DUMP="$WORK/config_dump.json"
+"$H" gen-dump --mb 50 --out "$DUMP" 2>"$OUT/dump-shape.txt"
+"$H" dump-modes --dump "$DUMP" >"$WORK/modes-doctor.tsv" 2>/dev/null
+jq -r -f bench/dump-modes.jq "$DUMP" >"$WORK/modes-jq.tsv"
+if cmp -s "$WORK/modes-doctor.tsv" "$WORK/modes-jq.tsv"; then same=identical; else same=DIFFERENT; fi
+echo "outputs: $same ($(wc -l <"$WORK/modes-doctor.tsv") routes; $(cut -f3 "$WORK/modes-doctor.tsv" | sort | uniq -c | tr -s ' ' | paste -sd, -))" >>"$OUT/dump-shape.txt"
+echo "bytes: $(stat -c %s "$DUMP")" >>"$OUT/dump-shape.txt"
+# The same dump in the seed bundle (replacing the maas-gateway pod's), for `llmd-doctor analyze` end to end.
+BUNDLE="$WORK/bundle-50mb"; rm -rf "$BUNDLE"; cp -r "$SEED" "$BUNDLE"
+cp "$DUMP" "$BUNDLE"/envoy/openshift-ingress/maas-gateway-*/config_dump.json
+hyperfine -N --warmup 1 --runs "$RUNS" -i --export-json "$OUT/dump-hyperfine.json" \
+  -n doctor "$H dump-modes --dump $DUMP" \
+  -n jq "jq -r -f bench/dump-modes.jq $DUMP" \
+  -n analyze "$DOCTOR analyze $BUNDLE -o json --fail-on none" >"$WORK/hyperfine-dump.log" 2>&1 || { cat "$WORK/hyperfine-dump.log"; exit 1; }
+: >"$OUT/dump-time.txt"
+for i in $(seq "$RUNS"); do
+  for tool in doctor jq analyze; do
+    case $tool in
+      doctor) cmd=("$H" dump-modes --dump "$DUMP");;
+      jq) cmd=(jq -r -f bench/dump-modes.jq "$DUMP");;
+      analyze) cmd=("$DOCTOR" analyze "$BUNDLE" -o json --fail-on none);;
+    esac
+    /usr/bin/time -f "$tool %e %U %S %M" -a -o "$OUT/dump-time.txt" "${cmd[@]}" >/dev/null 2>&1 || true
+  done
+done
+load after-dump
+
+# ---------------------------------------------------------------------------------------------- 3. scale
+log "3. scale: 100 gateways x 10 model routes, 50 ms per answer"
+start_server 100 50 "$WORK/port-scale"
+"$H" scale --port-file "$WORK/port-scale" --gateways 100 --models 10 --delay-ms 50 --cycles "$SCALE_CYCLES" \
+  --idle-seconds 15 --out "$OUT/scale.json"
+stop "$SERVER"
+load after-scale
+
+# ---------------------------------------------------------------------------------------------- 4. footprint
+log "4. footprint: agent RSS after 10 cycles on the seed scenario; report wall time; /metrics render"
+start_server 1 0 "$WORK/port-agent"
+AGENT_URL=http://127.0.0.1:18080
+"$H" agent --bundle "$SEED" --port-file "$WORK/port-agent" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent.log" 2>&1 &
+AGENT=$!; PIDS+=("$AGENT")
+"$H" footprint --pid "$AGENT" --url "$AGENT_URL" --cycles 10 --out "$OUT/footprint.json"
+hyperfine -N --warmup 3 --runs 20 -i --export-json "$OUT/report-hyperfine.json" \
+  -n report "$DOCTOR report --url $AGENT_URL" >"$WORK/hyperfine-report.log" 2>&1 || { cat "$WORK/hyperfine-report.log"; exit 1; }
+"$DOCTOR" report --url "$AGENT_URL" >"$WORK/report.txt" 2>&1 || true
+echo "report lines: $(wc -l <"$WORK/report.txt")" >"$OUT/report-shape.txt"
+stop "$AGENT"; stop "$SERVER"
+load after-footprint
+
+( cd "$WORK/micro" && dotnet LlmdDoctor.Bench.Micro.dll --bundle "$SEED" --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 ) \
+  || { cat "$WORK/bdn.log"; exit 1; }
+cp "$WORK"/bdn/results/*-report-full.json "$OUT/metrics-render-bdn.json"
+cp "$(dirname "$(mktemp -u)")/llmd-bench-metrics-shape.txt" "$OUT/metrics-shape.txt"
+load end
+
+# ---------------------------------------------------------------------------------------------- results
+"$H" results --dir "$OUT" --out bench/RESULTS.md
+log "wrote bench/RESULTS.md (raw data in bench/results/)"
