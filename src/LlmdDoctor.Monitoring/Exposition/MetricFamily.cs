@@ -81,7 +81,22 @@ public sealed class MetricFamily
                 s.Append('}');
             }
 
-            s.Append(' ').Append(FormatValue(value)).Append('\n');
+            s.Append(' ');
+            AppendValue(s, value);
+            s.Append('\n');
+        }
+    }
+
+    private static void AppendValue(StringBuilder s, double value)
+    {
+        // Integral values (0/1 gauges, counts, status codes) are most samples: format them without allocating.
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e15)
+        {
+            s.Append((long)value);
+        }
+        else
+        {
+            s.Append(FormatValue(value));
         }
     }
 
@@ -93,6 +108,12 @@ public sealed class MetricFamily
 
     private static void EscapeHelp(StringBuilder s, string text)
     {
+        if (text.AsSpan().IndexOfAny('\\', '\n') < 0)
+        {
+            s.Append(text);
+            return;
+        }
+
         foreach (var c in text)
         {
             _ = c switch
@@ -106,6 +127,13 @@ public sealed class MetricFamily
 
     private static void EscapeLabelValue(StringBuilder s, string text)
     {
+        // Nearly every value needs no escaping: append it whole.
+        if (text.AsSpan().IndexOfAny('\\', '"', '\n') < 0)
+        {
+            s.Append(text);
+            return;
+        }
+
         foreach (var c in text)
         {
             _ = c switch
