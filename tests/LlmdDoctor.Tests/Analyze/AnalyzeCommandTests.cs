@@ -11,9 +11,10 @@ public sealed class AnalyzeCommandTests
 
     private static List<ScenarioMatch.Reported> Findings(string json) => ScenarioMatch.Findings(json);
 
+    public static TheoryData<string> Scenarios() => [.. Simulator.ScenarioCatalog.Names];
+
     [Theory]
-    [InlineData("seed-rhoai")]
-    [InlineData("healthy")]
+    [MemberData(nameof(Scenarios))]
     public async Task Bundle_findings_are_what_the_scenario_declares(string scenario)
     {
         var result = await CliRunner.RunAsync(["analyze", Repository.ScenarioBundle(scenario), "-o", "json", "--fail-on", "none"]);
