@@ -461,6 +461,44 @@ public sealed class SimulatedCluster : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Applies an EnvoyFilter as <c>kubectl apply</c> plus istiod would: the object appears in the API, and each selected
+    /// gateway pod's Envoy config (its config_dump and the routing it runs with) gets the filter's HTTP_ROUTE MERGE
+    /// patches. Returns the gateways that changed.
+    /// </summary>
+    public IReadOnlyList<string> ApplyEnvoyFilter(JsonObject filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        _api!.Add(filter);
+        var ns = ClusterModel.Ns(filter);
+        var changed = new List<string>();
+        foreach (var gateway in _gateways.Where(g => g.Namespace == ns))
+        {
+            foreach (var pod in Cluster.GatewayPods(ns, gateway.Name).Where(p => Gateway.EnvoyFilterPush.Selects(filter, p)))
+            {
+                if (!_admins.TryGetValue($"{ns}/{ClusterModel.Name(pod)}", out var admin) || admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is not { } dump)
+                {
+                    continue;
+                }
+
+                var (patched, any) = Gateway.EnvoyFilterPush.Apply(filter, dump);
+                if (!any)
+                {
+                    continue;
+                }
+
+                admin.Replace(GatewayEnvoyDataReader.ConfigDumpFile, patched);
+                using var stream = new MemoryStream(patched);
+                var parsed = ConfigDumpParser.Parse(stream, $"{ns}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
+                var serverInfo = admin.Get(GatewayEnvoyDataReader.ServerInfoFile) is { } info ? EnvoyServerInfo.Parse(Encoding.UTF8.GetString(info)) : null;
+                gateway.Envoy = GatewayEnvoyDataReader.FromDump(ns, gateway.Name, ClusterModel.Name(pod), parsed, serverInfo);
+                changed.Add($"{ns}/{gateway.Name}");
+            }
+        }
+
+        return changed;
+    }
+
     /// <summary>Stops every server and deletes the temp directory (kubeconfig, CA file).</summary>
     public async ValueTask DisposeAsync()
     {

@@ -12,6 +12,14 @@ internal sealed class EnvoyAdmin(IReadOnlyDictionary<string, byte[]> files)
 {
     public const int AdminPort = 15000;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _files = new(files, StringComparer.Ordinal);
+
+    /// <summary>A file as currently served (null when the bundle has none).</summary>
+    public byte[]? Get(string name) => _files.TryGetValue(name, out var body) ? body : null;
+
+    /// <summary>Replaces a served file (the config_dump after istiod pushed an EnvoyFilter).</summary>
+    public void Replace(string name, byte[] body) => _files[name] = body;
+
     /// <summary>Answers one request line (<c>GET /config_dump HTTP/1.1</c>) with raw HTTP/1.1 response bytes.</summary>
     public byte[] Respond(string requestLine)
     {
@@ -36,7 +44,7 @@ internal sealed class EnvoyAdmin(IReadOnlyDictionary<string, byte[]> files)
     }
 
     private byte[] File(string name, string contentType) =>
-        files.TryGetValue(name, out var body) ? Http(200, contentType, body) : Http(404, "text/plain", Encoding.UTF8.GetBytes($"{name} is not in the bundle\n"));
+        _files.TryGetValue(name, out var body) ? Http(200, contentType, body) : Http(404, "text/plain", Encoding.UTF8.GetBytes($"{name} is not in the bundle\n"));
 
     internal static byte[] Http(int status, string contentType, byte[] body)
     {

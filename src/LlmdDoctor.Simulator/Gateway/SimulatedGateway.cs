@@ -25,7 +25,7 @@ internal sealed class SimulatedGateway : IAsyncDisposable
     };
 
     private readonly GatewayRoutes _routes;
-    private readonly GatewayEnvoyData? _envoy;
+    private GatewayEnvoyData? _envoy;
     private readonly IClusterNetwork _network;
     private readonly HttpClient _upstream;
     private readonly ConcurrentDictionary<string, GrpcConnection> _extProcConnections = new(StringComparer.Ordinal);
@@ -51,6 +51,13 @@ internal sealed class SimulatedGateway : IAsyncDisposable
     }
 
     public string Namespace { get; }
+
+    /// <summary>The Envoy config this gateway runs with; replaced when an EnvoyFilter is applied (as istiod pushes new xDS).</summary>
+    public GatewayEnvoyData? Envoy
+    {
+        get => Volatile.Read(ref _envoy);
+        set => Volatile.Write(ref _envoy, value);
+    }
 
     public string Name { get; }
 
@@ -81,8 +88,9 @@ internal sealed class SimulatedGateway : IAsyncDisposable
 
         var path = request.Path.Value ?? "/";
         var match = _routes.Match(path);
-        var envoyRoute = match is not null && _envoy?.RoutesNamed(match.EnvoyRouteName) is [var first, ..] ? first : null;
-        if (match is null || (_envoy is not null && envoyRoute is null))
+        var envoy = Envoy;
+        var envoyRoute = match is not null && envoy?.RoutesNamed(match.EnvoyRouteName) is [var first, ..] ? first : null;
+        if (match is null || (envoy is not null && envoyRoute is null))
         {
             // No route: Envoy answers 404 with no body (access log response flag NR, "route_not_found").
             context.Response.StatusCode = 404;
@@ -116,7 +124,7 @@ internal sealed class SimulatedGateway : IAsyncDisposable
             return;
         }
 
-        var mode = envoyRoute is not null ? _envoy!.EffectiveExtProc(envoyRoute) : DefaultMode(backend);
+        var mode = envoyRoute is not null ? envoy!.EffectiveExtProc(envoyRoute) : DefaultMode(backend);
         var fallback = _network.PoolEndpoints(backend.Namespace, backend.Name, backend.Group);
         string? Fallback() => fallback.Count == 0 ? null : fallback[Random.Shared.Next(fallback.Count)];
         var involved = mode.Active && !(mode.Mode.RequestHeader == HeaderSendMode.Skip && mode.Mode.RequestBody == BodySendMode.None);

@@ -58,6 +58,24 @@ internal sealed partial class SimulatedApiServer
 
     public Uri? Url { get; set; }
 
+    /// <summary>
+    /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves. Tests call it between
+    /// doctor cycles; the doctor itself never writes.
+    /// </summary>
+    public void Add(JsonObject obj)
+    {
+        var resource = _resources.FirstOrDefault(r => r.GroupVersion == ClusterModel.ApiVersion(obj) && r.Kind == ClusterModel.Kind(obj))
+            ?? throw new InvalidOperationException($"{ClusterModel.ApiVersion(obj)} {ClusterModel.Kind(obj)} is not served by this scenario");
+        var copy = (JsonObject)obj.DeepClone();
+        var metadata = (JsonObject)(copy["metadata"] ??= new JsonObject());
+        metadata["uid"] ??= Guid.NewGuid().ToString();
+        metadata["resourceVersion"] ??= (_resourceVersion + 1).ToString(CultureInfo.InvariantCulture);
+        lock (Store(resource))
+        {
+            Store(resource).Add(copy);
+        }
+    }
+
     /// <summary>Every request as <c>METHOD path?query</c>, for tests.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
 
