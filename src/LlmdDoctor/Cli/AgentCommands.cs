@@ -26,10 +26,8 @@ public static class AgentCommands
         command.Options.Add(listen);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, error) = options.Read(parse, console);
-            if (settings is null)
+            if (options.ReadOrComplain(parse, console) is not { } settings)
             {
-                await console.Error.WriteLineAsync($"llmd-doctor: {error}").ConfigureAwait(false);
                 return ExitCodes.UsageOrConfig;
             }
 
@@ -94,10 +92,8 @@ public static class AgentCommands
         command.Options.Add(url);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, error) = options.Read(parse, console);
-            if (settings is null)
+            if (options.ReadOrComplain(parse, console) is not { } settings)
             {
-                await console.Error.WriteLineAsync($"llmd-doctor: {error}").ConfigureAwait(false);
                 return ExitCodes.UsageOrConfig;
             }
 

@@ -38,10 +38,8 @@ public static class Commands
     /// <summary>Collects from the source, runs every check once, prints the report; exit code from --fail-on.</summary>
     public static async Task<int> RunReportAsync(CliConsole console, ReportOptions options, ParseResult parse, Func<ReportSettings, IInputSource> source, CancellationToken ct)
     {
-        var (settings, error) = options.Read(parse, console);
-        if (settings is null)
+        if (options.ReadOrComplain(parse, console) is not { } settings)
         {
-            await console.Error.WriteLineAsync($"llmd-doctor: {error}").ConfigureAwait(false);
             return ExitCodes.UsageOrConfig;
         }
 

@@ -33,10 +33,8 @@ public static class DemoCommand
         command.Options.Add(listen);
         command.SetAction(async (parse, ct) =>
         {
-            var (settings, error) = options.Read(parse, console);
-            if (settings is null)
+            if (options.ReadOrComplain(parse, console) is not { } settings)
             {
-                await console.Error.WriteLineAsync($"llmd-doctor: {error}").ConfigureAwait(false);
                 return ExitCodes.UsageOrConfig;
             }
 

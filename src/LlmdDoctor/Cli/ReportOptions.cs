@@ -73,6 +73,18 @@ public sealed class ReportOptions
         return (new ReportSettings(config, config.Policy(suppressions), failOn, parse.GetValue(Output) ?? "text"), null);
     }
 
+    /// <summary>Reads the settings, or writes the usage/config error to stderr and returns null (the command then exits 2).</summary>
+    public ReportSettings? ReadOrComplain(ParseResult parse, CliConsole console)
+    {
+        var (settings, error) = Read(parse, console);
+        if (settings is null)
+        {
+            console.Error.WriteLine($"llmd-doctor: {error}");
+        }
+
+        return settings;
+    }
+
     private static Dictionary<string, string?> EnvironmentOf(CliConsole console) =>
         DoctorConfigLoader.EnvironmentKeys.Keys.ToDictionary(k => k, console.Environment, StringComparer.Ordinal);
 }
