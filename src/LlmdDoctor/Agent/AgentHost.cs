@@ -44,7 +44,7 @@ public static class AgentHost
         app.MapGet("/metrics", (RequestDelegate)(ctx =>
         {
             ctx.Response.ContentType = Monitoring.Exposition.MetricsPage.ContentType;
-            return ctx.Response.WriteAsync(DoctorMetrics.Render(state.Last, state.Counters, Version, Revision), Encoding.UTF8);
+            return ctx.Response.WriteAsync(state.MetricsPage((last, counters) => DoctorMetrics.Render(last, counters, Version, Revision)), Encoding.UTF8);
         }));
         app.MapGet("/report", (RequestDelegate)(ctx =>
         {

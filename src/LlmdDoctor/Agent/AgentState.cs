@@ -4,6 +4,9 @@ namespace LlmdDoctor.Agent;
 public sealed class AgentState
 {
     private CycleResult? _last;
+    private RenderedMetrics? _metricsPage;
+
+    private sealed record RenderedMetrics(CycleResult? For, string Page);
 
     public CycleResult? Last => Volatile.Read(ref _last);
 
@@ -27,6 +30,25 @@ public sealed class AgentState
         Counters.Record(result.Run);
         Volatile.Write(ref _last, result);
         LastError = null;
+    }
+
+    /// <summary>
+    /// The <c>/metrics</c> page: everything on it changes only when a cycle completes, so it is rendered once per cycle
+    /// and every scrape until the next one gets the same text.
+    /// </summary>
+    public string MetricsPage(Func<CycleResult?, AgentCounters, string> render)
+    {
+        // Keyed by the cycle it was rendered from: a render racing with a new cycle can never be served after it.
+        var last = Last;
+        var cached = Volatile.Read(ref _metricsPage);
+        if (cached is not null && ReferenceEquals(cached.For, last))
+        {
+            return cached.Page;
+        }
+
+        var page = render(last, Counters);
+        Volatile.Write(ref _metricsPage, new RenderedMetrics(last, page));
+        return page;
     }
 
     public void Fail(string error) => LastError = error;
