@@ -39,7 +39,13 @@ ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
 for f in files:
-    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    root = ET.parse(f).getroot()
+    # Name every failed test with its message, so a failure in CI can be understood from the log alone.
+    for r in root.iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") == "Failed":
+            message = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            print("FAILED", r.get("testName"), "::", (message.text or "").strip()[:2000] if message is not None else "", file=sys.stderr)
+    c = root.find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed", 0))
     failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
     skipped += int(c.get("notExecuted", 0))

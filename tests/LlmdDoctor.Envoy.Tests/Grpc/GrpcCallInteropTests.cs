@@ -178,9 +178,11 @@ public class GrpcCallInteropTests(InteropServerFixture server)
         Assert.Contains("not a gRPC/HTTP2 peer", result.Error);
     }
 
+    // REFUSED_STREAM (0x7) is not a row: SocketsHttpHandler retries a refused stream by itself (RFC 9113 §8.7 says the
+    // request was not processed), so what finally surfaces depends on retry timing; one CI run out of several failed
+    // on it. Its mapping (Unavailable) is kept in GrpcErrors.
     [Theory]
     [InlineData(RawHttp2Peer.Behaviour.ResetBeforeHeaders, 0x2u, GrpcStatusCode.Internal, "INTERNAL_ERROR")]
-    [InlineData(RawHttp2Peer.Behaviour.ResetBeforeHeaders, 0x7u, GrpcStatusCode.Unavailable, "REFUSED_STREAM")]
     [InlineData(RawHttp2Peer.Behaviour.ResetAfterHeaders, 0x8u, GrpcStatusCode.Cancelled, "CANCEL")]
     public async Task Reset_stream_is_mapped_to_a_status(RawHttp2Peer.Behaviour behaviour, uint code, GrpcStatusCode expected, string name)
     {
