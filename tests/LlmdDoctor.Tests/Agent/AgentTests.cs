@@ -41,7 +41,7 @@ public sealed class AgentTests : IAsyncLifetime
         _url = $"http://127.0.0.1:{port}";
         var config = DoctorConfigLoader.Load("interval: 5s", "test", new Dictionary<string, string?>());
         var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        var source = new SlowFirstSource(new BundleSource(Repository.ScenarioBundle("seed-rhoai"), "bundle", "seed-rhoai"), TimeSpan.FromMilliseconds(700));
+        var source = new SlowFirstSource(new BundleSource(Repository.ScenarioBundle("seed-rhoai"), "bundle", "seed-rhoai"), TimeSpan.FromSeconds(2));
         _agent = AgentCommands.RunAgentAsync(settings, source, _url, _stop.Token, l => l.SetMinimumLevel(LogLevel.Warning));
         using var http = new HttpClient();
         for (var i = 0; i < 100; i++)
