@@ -45,7 +45,8 @@ public enum VllmErrorShape
 /// <param name="ErrorShape">vLLM error shape.</param>
 /// <param name="ServedModelName">The id vLLM serves (<c>--served-model-name</c>).</param>
 /// <param name="ReadyPods">How many of the model's pods the EPP considers ready (0 = ImmediateResponse 503).</param>
-public sealed record ModelBehaviour(VllmErrorShape ErrorShape, string? ServedModelName, int ReadyPods)
+/// <param name="LatencyMs">How long vLLM takes before it answers a model list or completion (a loaded server; 0 = at once).</param>
+public sealed record ModelBehaviour(VllmErrorShape ErrorShape, string? ServedModelName, int ReadyPods, int LatencyMs = 0)
 {
     public static ModelBehaviour Default { get; } = new(VllmErrorShape.Nested, null, 1);
 }
@@ -166,7 +167,8 @@ public sealed class Scenario
     private static ModelBehaviour ParseModel(JsonObject? o) => new(
         o?["vllmErrorShape"]?.ToString() == "flat" ? VllmErrorShape.Flat : VllmErrorShape.Nested,
         o?["servedModelName"]?.ToString(),
-        int.TryParse(o?["readyPods"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1);
+        int.TryParse(o?["readyPods"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1,
+        int.TryParse(o?["latencyMs"]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0 ? ms : 0);
 
     private static MetricsBehaviour ParseMetrics(JsonObject? o) => o is null ? MetricsBehaviour.Default : new(
         o["prefix"]?.ToString() ?? "vllm",

@@ -17,14 +17,26 @@ public static class ScenarioCatalog
             .Select(n => n[Prefix.Length..^"/scenario.yaml".Length])
             .Order(StringComparer.Ordinal)];
 
-    /// <summary>Loads a scenario by name.</summary>
-    /// <exception cref="ArgumentException">No scenario has that name (the message lists the known ones).</exception>
+    /// <summary>Loads a scenario by name: an embedded one, or a generated fleet <c>scale-&lt;gateways&gt;x&lt;models&gt;</c> (<see cref="ScaleScenario"/>).</summary>
+    /// <exception cref="ArgumentException">No scenario has that name (the message lists the known ones), or a fleet size is out of range.</exception>
     public static Scenario Load(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (ScaleScenario.ParseName(name) is var (gateways, models))
+        {
+            try
+            {
+                return ScaleScenario.Generate(gateways, models);
+            }
+            catch (ArgumentOutOfRangeException ex)
+            {
+                throw new ArgumentException($"scenario \"{name}\": {ex.ParamName} must be {(ex.ParamName == "gateways" ? "1-1000" : "1-250")}", nameof(name), ex);
+            }
+        }
+
         if (!Names.Contains(name, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"unknown scenario \"{name}\"; known scenarios: {string.Join(", ", Names)}", nameof(name));
+            throw new ArgumentException($"unknown scenario \"{name}\"; known scenarios: {string.Join(", ", Names)}, or scale-<gateways>x<models> (generated from {ScaleScenario.Template})", nameof(name));
         }
 
         var spec = YamlJson.ParseDocuments(ReadText($"{Prefix}{name}/scenario.yaml")).OfType<JsonObject>().FirstOrDefault()

@@ -127,7 +127,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
         {
             var (modelName, shape) = ModelOf(pod);
             var port = PodPort(pod);
-            var vllm = new SimulatedVllm(ClusterModel.Ns(pod), ClusterModel.Name(pod), modelName, shape);
+            var latency = TimeSpan.FromMilliseconds(ModelBehaviourOf(pod).LatencyMs);
+            var vllm = new SimulatedVllm(ClusterModel.Ns(pod), ClusterModel.Name(pod), modelName, shape, latency);
             _vllms[$"{ClusterModel.Ns(pod)}/{ClusterModel.Name(pod)}"] = vllm;
             var https = IsHttps(pod, port);
             vllmPods.Add((pod, modelName, port, _host.Add($"vllm {ClusterModel.Name(pod)}", https, HttpProtocols.Http1AndHttp2, https ? serverCert : null, vllm.HandleAsync)));

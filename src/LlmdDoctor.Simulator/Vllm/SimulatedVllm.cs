@@ -11,7 +11,7 @@ namespace LlmdDoctor.Simulator.Vllm;
 /// 400 "Field required" for a missing body and the 404 NotFoundError for an unknown model, both in the scenario's
 /// error shape (flat before v0.10.1, nested after, vLLM PR #22099), <c>/health</c> and <c>/metrics</c> with vLLM's names.
 /// </summary>
-internal sealed class SimulatedVllm(string ns, string pod, string modelName, VllmErrorShape shape)
+internal sealed class SimulatedVllm(string ns, string pod, string modelName, VllmErrorShape shape, TimeSpan latency = default)
 {
     private const string Answer = "Hello from the llm-d doctor simulator, served by vLLM.";
     private static readonly long Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -32,6 +32,11 @@ internal sealed class SimulatedVllm(string ns, string pod, string modelName, Vll
     {
         var path = context.Request.Path.Value ?? "/";
         var method = context.Request.Method;
+        if (latency > TimeSpan.Zero && path is "/v1/models" or "/v1/chat/completions" or "/v1/completions")
+        {
+            await Task.Delay(latency, context.RequestAborted);
+        }
+
         switch (path)
         {
             case "/v1/models" when HttpMethods.IsGet(method):

@@ -21,7 +21,7 @@ public static class DemoCommand
         var options = new ReportOptions();
         var scenario = new Option<string>("--scenario")
         {
-            Description = $"Scenario to simulate: {string.Join(", ", ScenarioCatalog.Names)} (default {DefaultScenario})",
+            Description = $"Scenario to simulate: {string.Join(", ", ScenarioCatalog.Names)}, or a generated fleet scale-<gateways>x<models> (default {DefaultScenario})",
             DefaultValueFactory = _ => DefaultScenario,
         };
         var serve = new Option<bool>("--serve") { Description = "Keep the simulator and the agent running (HTTP on --listen) until Ctrl-C" };

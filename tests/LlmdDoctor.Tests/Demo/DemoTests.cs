@@ -26,6 +26,28 @@ public sealed class DemoTests
         Assert.Equal(scenario, doc.RootElement.GetProperty("source").GetProperty("name").GetString());
     }
 
+    /// <summary>A generated fleet (healthy, multiplied) reports nothing and probes every model through every gateway.</summary>
+    [Fact]
+    public async Task A_generated_fleet_reports_nothing_and_probes_every_model_through_every_gateway()
+    {
+        var result = await CliRunner.RunAsync(["demo", "--scenario", "scale-3x2", "-o", "json", "--fail-on", "info"]);
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        ScenarioMatch.AssertDeclared("scale-3x2", ScenarioMatch.Findings(result.Out), includeLive: true);
+        using var doc = JsonDocument.Parse(result.Out);
+        Assert.Empty(doc.RootElement.GetProperty("findings").EnumerateArray());
+        var flows = doc.RootElement.GetProperty("flows").EnumerateArray().ToList();
+        var probed = flows.Select(f => (Gateway: f.GetProperty("gateway").GetString(), Path: f.GetProperty("path").GetString())).ToHashSet();
+        foreach (var gateway in new[] { "gw-001", "gw-002", "gw-003" })
+        {
+            foreach (var ns in new[] { "model-01", "model-02" })
+            {
+                Assert.Contains(($"openshift-ingress/{gateway}", $"/{ns}/qwen3-0-6b/v1/chat/completions"), probed);
+            }
+        }
+
+        Assert.All(flows.SelectMany(f => f.GetProperty("probes").EnumerateArray()), p => Assert.Equal(200, p.GetProperty("status").GetInt32()));
+    }
+
     [Fact]
     public async Task Healthy_has_nothing_at_warning_or_above_and_probes_pass_through_the_epp()
     {
