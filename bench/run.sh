@@ -38,10 +38,10 @@ if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-log "building (Release, ReadyToRun like the image)"
-dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 --self-contained false \
+log "building (Release, self-contained, ReadyToRun: as the Containerfile builds the image)"
+dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 --self-contained true \
   -p:PublishReadyToRun=true -o "$WORK/harness" -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 --self-contained false \
+dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 --self-contained true \
   -p:PublishReadyToRun=true -o "$WORK/doctor" -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet build bench/LlmdDoctor.Bench.Micro/LlmdDoctor.Bench.Micro.csproj -c Release -o "$WORK/micro" -v q -nologo \
   >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
@@ -49,8 +49,8 @@ H="$WORK/harness/llmd-doctor-bench"
 DOCTOR="$WORK/doctor/llmd-doctor"
 SEED="$ROOT/src/LlmdDoctor.Simulator/Scenarios/seed-rhoai/bundle"
 
-# Every doctor process runs with the GC settings of deploy/base/deployment.yaml.
-export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x400000
+# Every doctor process runs with the runtime settings (DOTNET_*) of deploy/base/deployment.yaml; a test checks they match.
+export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x400000 DOTNET_TieredCompilation=0 DOTNET_EnableDiagnostics=0
 
 machine() {
   {
@@ -148,25 +148,29 @@ done
 load after-dump
 
 # ---------------------------------------------------------------------------------------------- 3. scale
-log "3. scale: 100 gateways x 10 model routes, 50 ms per answer"
-start_server 100 50 "$WORK/port-scale"
-"$H" scale --port-file "$WORK/port-scale" --gateways 100 --models 10 --delay-ms 50 --cycles "$SCALE_CYCLES" \
-  --idle-seconds 15 --out "$OUT/scale.json"
-stop "$SERVER"
+log "3. scale: full doctor cycles against a simulated fleet of 100 gateways x 10 models, vLLM answering after 50 ms"
+# The simulator runs in its own process, so the doctor's CPU and memory are measured apart from it.
+rm -f "$WORK/conn-scale.json"
+"$H" simulate --scenario scale-100x10 --latency-ms 50 --out "$WORK/conn-scale.json" >"$WORK/sim-scale.log" 2>&1 &
+SIM=$!; PIDS+=("$SIM")
+"$H" scale --connection "$WORK/conn-scale.json" --latency-ms 50 --cycles "$SCALE_CYCLES" --idle-seconds 15 --out "$OUT/scale.json"
+stop "$SIM"
 load after-scale
 
 # ---------------------------------------------------------------------------------------------- 4. footprint
-log "4. footprint: agent RSS after 10 cycles on the seed scenario; report wall time; /metrics render"
-start_server 1 0 "$WORK/port-agent"
+log "4. footprint: agent RSS after 10 cycles on the simulated seed cluster; report wall time; /metrics render"
+rm -f "$WORK/conn-seed.json"
+"$H" simulate --scenario seed-rhoai --out "$WORK/conn-seed.json" >"$WORK/sim-seed.log" 2>&1 &
+SIM=$!; PIDS+=("$SIM")
 AGENT_URL=http://127.0.0.1:18080
-"$H" agent --bundle "$SEED" --port-file "$WORK/port-agent" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent.log" 2>&1 &
+"$H" agent --connection "$WORK/conn-seed.json" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent.log" 2>&1 &
 AGENT=$!; PIDS+=("$AGENT")
 "$H" footprint --pid "$AGENT" --url "$AGENT_URL" --cycles 10 --out "$OUT/footprint.json"
 hyperfine -N --warmup 3 --runs 20 -i --export-json "$OUT/report-hyperfine.json" \
   -n report "$DOCTOR report --url $AGENT_URL" >"$WORK/hyperfine-report.log" 2>&1 || { cat "$WORK/hyperfine-report.log"; exit 1; }
 "$DOCTOR" report --url "$AGENT_URL" >"$WORK/report.txt" 2>&1 || true
 echo "report lines: $(wc -l <"$WORK/report.txt")" >"$OUT/report-shape.txt"
-stop "$AGENT"; stop "$SERVER"
+stop "$AGENT"; stop "$SIM"
 load after-footprint
 
 ( cd "$WORK/micro" && dotnet LlmdDoctor.Bench.Micro.dll --bundle "$SEED" --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 ) \

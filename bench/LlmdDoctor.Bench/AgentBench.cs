@@ -15,28 +15,29 @@ namespace LlmdDoctor.Bench;
 
 /// <summary>
 /// The agent for the footprint benchmark: the real agent (AgentCommands.RunAgentAsync: Kestrel with /metrics,
-/// /report…, the cycle loop, the checks, the report builder) over a source that reads the seed scenario's bundle
-/// every cycle and probes every gateway of it, as planned by ProbePlanner, against the loopback vLLM-like server.
-/// It stands in for the live source until the simulator can serve the Kubernetes API and Envoy admin.
+/// /report…, the cycle loop, the checks, the report builder) over the live source (LiveClusterSource: Kubernetes API,
+/// port-forwarded Envoy admin, EPP gRPC, probes, Prometheus and Grafana) of a simulated cluster running in another
+/// process, so only the agent's own memory and CPU are measured.
 /// </summary>
 public static class AgentBench
 {
     public static async Task<int> RunAgentAsync(Args args)
     {
-        var bundle = args.Str("bundle");
-        var port = VllmServer.ReadPorts(args.Str("port-file"))[0];
-        var snapshot = BundleReader.Read(bundle).Snapshot;
-        var config = new DoctorConfig
-        {
-            Interval = TimeSpan.FromSeconds(args.Int("interval-seconds", 5)),
-            Gateways = new GatewaySelection
-            {
-                Overrides = snapshot.Gateways.ToDictionary(g => g.Metadata.Key, _ => new GatewayOverride { Url = $"http://127.0.0.1:{port}" }, StringComparer.Ordinal),
-            },
-        };
+        var connection = await SimulatorBench.WaitForConnectionAsync(args.Str("connection"), TimeSpan.FromMinutes(2));
+        var work = Directory.CreateTempSubdirectory("llmd-bench-agent-");
+        var user = new DoctorConfig { Interval = TimeSpan.FromSeconds(args.Int("interval-seconds", 5)) };
+        var (config, source, _) = SimulatorBench.Open(connection, user, work.FullName);
+        using var disposable = source;
         var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        // SIGTERM stops the agent's host (as in `llmd-doctor serve`), which ends the loop.
-        return await AgentCommands.RunAgentAsync(settings, new ProbingBundleSource(bundle, config), args.Str("listen"), CancellationToken.None);
+        try
+        {
+            // SIGTERM stops the agent's host (as in `llmd-doctor serve`), which ends the loop.
+            return await AgentCommands.RunAgentAsync(settings, source, args.Str("listen"), CancellationToken.None);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
     }
 
     /// <summary>Waits for N complete cycles of a running agent, then reads its memory and CPU from /proc.</summary>
@@ -69,6 +70,8 @@ public static class AgentBench
         var rss = Proc.StatusBytes(pid, "VmRSS");
         var hwm = Proc.StatusBytes(pid, "VmHWM");
         var anon = Proc.StatusBytes(pid, "RssAnon");
+        var file = Proc.StatusBytes(pid, "RssFile");
+        var shmem = Proc.StatusBytes(pid, "RssShmem");
         var metrics = await http.GetStringAsync($"{url}/metrics");
         var cycleSeconds = Value(metrics, "llmd_doctor_cycle_duration_seconds");
 
@@ -90,6 +93,8 @@ public static class AgentBench
             ["rss_bytes"] = rss,
             ["peak_rss_bytes"] = hwm,
             ["rss_anon_bytes"] = anon,
+            ["rss_file_bytes"] = file,
+            ["rss_shmem_bytes"] = shmem,
             ["last_cycle_seconds"] = cycleSeconds,
             ["avg_cores_over_cycles"] = Math.Round(steadyCores, 4),
             ["idle_cores_between_cycles"] = Math.Round(idleCores, 4),
@@ -124,35 +129,5 @@ public static class AgentBench
         }
 
         return 0;
-    }
-}
-
-/// <summary>The seed bundle, read afresh each cycle, plus real probes of its gateways against the loopback server.</summary>
-public sealed class ProbingBundleSource(string bundle, DoctorConfig config) : IInputSource
-{
-    private ProbeHistory _history = ProbeHistory.Create(config.Limits.ProbeHistory, config.Limits.ProbeHistory);
-
-    public string Kind => "bundle";
-    public string Name => Path.GetFileName(Path.GetFullPath(bundle).TrimEnd('/'));
-
-    public async Task<DoctorInputs> CollectAsync(CancellationToken cancellation)
-    {
-        var inputs = await new BundleSource(bundle).CollectAsync(cancellation);
-        var settings = DoctorSettings.Probes(config, new Dictionary<string, ProbeCredential>(), inCluster: false);
-        var plan = ProbePlanner.Build(inputs.Flows, settings, inputs.Cluster);
-        using var prober = new GatewayProber(settings);
-        var probes = await prober.RunAsync(plan, _history, cancellation);
-        _history = probes.History;
-        var states = new Dictionary<CheckInput, InputState>(inputs.States) { [CheckInput.Probes] = InputState.Available("probes of every gateway (loopback stand-in)") };
-        return new DoctorInputs
-        {
-            Cluster = inputs.Cluster,
-            Envoy = inputs.Envoy,
-            Probes = probes,
-            EndpointPickers = inputs.EndpointPickers,
-            Monitoring = inputs.Monitoring,
-            Settings = inputs.Settings,
-            States = states,
-        };
     }
 }

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "probe-overhead" => await ProbeOverhead.RunAsync(Args.Parse(args)),
     "gen-dump" => DumpBench.Generate(Args.Parse(args)),
     "dump-modes" => DumpBench.Modes(Args.Parse(args)),
+    "simulate" => await SimulatorBench.RunAsync(Args.Parse(args)),
     "scale" => await ScaleBench.RunAsync(Args.Parse(args)),
     "agent" => await AgentBench.RunAgentAsync(Args.Parse(args)),
     "footprint" => await AgentBench.MeasureAsync(Args.Parse(args)),
@@ -16,6 +17,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: llmd-doctor-bench serve-vllm|probe-overhead|gen-dump|dump-modes|scale|agent|footprint|results [--key value]...");
+    Console.Error.WriteLine("usage: llmd-doctor-bench serve-vllm|probe-overhead|gen-dump|dump-modes|simulate|scale|agent|footprint|results [--key value]...");
     return 2;
 }

@@ -169,6 +169,12 @@ public sealed class ManifestTests
         Assert.Equal("0", env["DOTNET_gcServer"]);
         Assert.Equal("0", env["DOTNET_EnableDiagnostics"]);
         Assert.True(env.ContainsKey("DOTNET_GCgen0size"));
+        Assert.Equal("0", env["DOTNET_TieredCompilation"]);
+
+        // The benchmarks measure the footprint with exactly these runtime settings.
+        var bench = File.ReadLines(Path.Combine(Tools.RepoRoot, "bench", "run.sh")).Single(l => l.StartsWith("export DOTNET_gcServer=", StringComparison.Ordinal));
+        var benchEnv = bench["export ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1], StringComparer.Ordinal);
+        Assert.Equal(env.Where(kv => kv.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal), benchEnv.OrderBy(kv => kv.Key, StringComparer.Ordinal));
 
         // Config from the ConfigMap at the path the args name; a writable /tmp on a read-only root.
         var mounts = c.Seq("volumeMounts").ToDictionary(v => v.Str("mountPath")!, v => v.Str("name")!, StringComparer.Ordinal);

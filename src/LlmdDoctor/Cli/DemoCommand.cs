@@ -76,29 +76,7 @@ public static class DemoCommand
         return command;
     }
 
-    /// <summary>
-    /// The configuration a user would write for this cluster: the Prometheus URL and its token file, Grafana, and the
-    /// simulator's CA for the gateways (whose certificates it signed). Everything else comes from the user's file.
-    /// </summary>
-    public static DoctorConfig ConfigFor(SimulatedCluster cluster, DoctorConfig user, string workDir)
-    {
-        var tokenFile = Path.Combine(workDir, "prometheus-token");
-        File.WriteAllText(tokenFile, cluster.PrometheusToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        var overrides = new Dictionary<string, GatewayOverride>(user.Gateways.Overrides, StringComparer.Ordinal);
-        foreach (var gateway in cluster.GatewayAddresses.Keys)
-        {
-            overrides.TryAdd(gateway, new GatewayOverride { CaFile = cluster.CaFile });
-        }
-
-        return user with
-        {
-            Prometheus = user.Prometheus ?? new PrometheusConfig { Url = cluster.PrometheusUrl.ToString().TrimEnd('/'), TokenFile = tokenFile, CaFile = cluster.CaFile },
-            Grafana = user.Grafana ?? new GrafanaConfig { Url = cluster.GrafanaUrl.ToString().TrimEnd('/'), CaFile = cluster.CaFile },
-            Gateways = user.Gateways with { Overrides = overrides },
-        };
-    }
+    /// <summary>The configuration a user would write for this cluster (see <see cref="SimulatorEndpoints.ConfigFor"/>).</summary>
+    public static DoctorConfig ConfigFor(SimulatedCluster cluster, DoctorConfig user, string workDir) =>
+        new SimulatorEndpoints(cluster.PrometheusUrl, cluster.PrometheusToken, cluster.GrafanaUrl, cluster.CaFile, [.. cluster.GatewayAddresses.Keys]).ConfigFor(user, workDir);
 }
