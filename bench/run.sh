@@ -50,7 +50,7 @@ DOCTOR="$WORK/doctor/llmd-doctor"
 SEED="$ROOT/src/LlmdDoctor.Simulator/Scenarios/seed-rhoai/bundle"
 
 # Every doctor process runs with the runtime settings (DOTNET_*) of deploy/base/deployment.yaml; a test checks they match.
-export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x400000 DOTNET_TieredCompilation=0 DOTNET_EnableDiagnostics=0
+export DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_GCgen0size=0x400000 DOTNET_TieredPGO=0 DOTNET_EnableDiagnostics=0
 
 machine() {
   {

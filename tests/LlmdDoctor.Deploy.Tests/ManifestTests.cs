@@ -169,7 +169,7 @@ public sealed class ManifestTests
         Assert.Equal("0", env["DOTNET_gcServer"]);
         Assert.Equal("0", env["DOTNET_EnableDiagnostics"]);
         Assert.True(env.ContainsKey("DOTNET_GCgen0size"));
-        Assert.Equal("0", env["DOTNET_TieredCompilation"]);
+        Assert.Equal("0", env["DOTNET_TieredPGO"]);
 
         // The benchmarks measure the footprint with exactly these runtime settings.
         var bench = File.ReadLines(Path.Combine(Tools.RepoRoot, "bench", "run.sh")).Single(l => l.StartsWith("export DOTNET_gcServer=", StringComparison.Ordinal));
