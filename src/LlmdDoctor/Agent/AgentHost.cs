@@ -28,6 +28,10 @@ public static class AgentHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(listen);
         builder.Logging.ClearProviders();
+
+        // Kubelet probes and Prometheus scrapes hit the agent every few seconds: ASP.NET Core's per-request lines would
+        // bury the doctor's own log. Its warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (logging is null)
         {
             builder.Logging.AddJsonConsole();
