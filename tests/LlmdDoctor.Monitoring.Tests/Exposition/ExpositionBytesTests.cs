@@ -1,10 +1,13 @@
+using System.Buffers;
+using System.Text;
 using LlmdDoctor.Monitoring.Exposition;
 
 namespace LlmdDoctor.Monitoring.Tests.Exposition;
 
 /// <summary>
 /// The exact text the writer produces: a page with every number and escaping case, compared with a golden file
-/// rendered by the StringBuilder writer this one replaced, and each value's formatting on its own.
+/// rendered by the StringBuilder writer this one replaced (its text encoded as UTF-8, as the agent served it), and
+/// each value's formatting on its own.
 /// </summary>
 public sealed class ExpositionBytesTests
 {
@@ -47,12 +50,12 @@ public sealed class ExpositionBytesTests
     {
         var page = new MetricsPage();
         page.Gauge("v", "v").Add(value);
-        Assert.Equal($"# HELP v v\n# TYPE v gauge\nv {expected}\n", page.Render());
+        Assert.Equal(Encoding.UTF8.GetBytes($"# HELP v v\n# TYPE v gauge\nv {expected}\n"), page.Render().ToArray());
     }
 
     [Fact]
     public void A_page_with_every_case_matches_the_golden_file() =>
-        Core.Tests.GoldenFile.Verify("exposition.txt", Tricky().Render());
+        Core.Tests.GoldenFile.VerifyBytes("exposition.txt", Tricky().Render().ToArray());
 
     private static MetricsPage Tricky()
     {

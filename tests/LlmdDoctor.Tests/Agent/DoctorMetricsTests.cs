@@ -1,3 +1,4 @@
+using System.Buffers;
 using LlmdDoctor.Agent;
 using LlmdDoctor.Collection;
 using LlmdDoctor.Configuration;
@@ -10,7 +11,8 @@ namespace LlmdDoctor.Tests.Agent;
 /// <summary>
 /// The exact <c>/metrics</c> text of a fixed cycle (the seed scenario with fixed durations and extra probe results
 /// covering escaping, deduplication, runs that did not happen and direct probes), compared byte for byte with a
-/// golden file rendered by the writer the agent used before the page was written as UTF-8 bytes.
+/// golden file rendered by the StringBuilder writer the agent used before the page was written as UTF-8 bytes (that
+/// text encoded as UTF-8, as the agent served it).
 /// </summary>
 public sealed class DoctorMetricsTests
 {
@@ -18,12 +20,12 @@ public sealed class DoctorMetricsTests
     public async Task The_page_of_a_fixed_cycle_matches_the_golden_file()
     {
         var (cycle, counters) = await FixedCycleAsync();
-        Core.Tests.GoldenFile.Verify("metrics-page.txt", DoctorMetrics.Render(cycle, counters, "1.2.3\"rc", "abc\\def"));
+        Core.Tests.GoldenFile.VerifyBytes("metrics-page.txt", DoctorMetrics.Render(cycle, counters, "1.2.3\"rc", "abc\\def").ToArray());
     }
 
     [Fact]
     public void The_page_before_a_first_cycle_matches_the_golden_file() =>
-        Core.Tests.GoldenFile.Verify("metrics-page-empty.txt", DoctorMetrics.Render(null, new AgentCounters(), "test", "test"));
+        Core.Tests.GoldenFile.VerifyBytes("metrics-page-empty.txt", DoctorMetrics.Render(null, new AgentCounters(), "test", "test").ToArray());
 
     private static async Task<(CycleResult Cycle, AgentCounters Counters)> FixedCycleAsync()
     {
