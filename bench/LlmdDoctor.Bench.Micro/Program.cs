@@ -1,3 +1,4 @@
+using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters.Json;
@@ -94,7 +95,7 @@ namespace LlmdDoctor.Bench.Micro
                 .RunAsync(new FixedSource(seed), CheckRegistry.All, CancellationToken.None).GetAwaiter().GetResult() with { Inputs = inputs };
             _counters = new AgentCounters();
             _counters.Record(_cycle.Run);
-            var page = Render();
+            var page = Encoding.UTF8.GetString(Render());
             var series = page.Split('\n').Count(l => l.Length > 0 && l[0] != '#');
             File.WriteAllText(Path.Combine(Path.GetTempPath(), "llmd-bench-metrics-shape.txt"),
                 $"{series} {page.Length} {_cycle.Report.Findings.Count}\n");
@@ -102,7 +103,7 @@ namespace LlmdDoctor.Bench.Micro
         }
 
         [Benchmark]
-        public string Render() => DoctorMetrics.Render(_cycle, _counters, "bench", "bench");
+        public System.Buffers.ReadOnlySequence<byte> Render() => DoctorMetrics.Render(_cycle, _counters, "bench", "bench");
     }
 
     internal sealed class FixedSource(DoctorInputs inputs) : IInputSource

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using LlmdDoctor.Agent;
 using YamlDotNet.RepresentationModel;
@@ -175,7 +176,7 @@ public sealed partial class RuleTests
             ["llmd_doctor_cycles_total"] = [],
             ["llmd_doctor_build_info"] = ["version", "revision"],
         };
-        var exposition = DoctorMetrics.Render(null, new AgentCounters(), "test", "test");
+        var exposition = Encoding.UTF8.GetString(DoctorMetrics.Render(null, new AgentCounters(), "test", "test"));
         foreach (var line in Golden().Where(l => l.StartsWith("llmd_doctor_", StringComparison.Ordinal)))
         {
             var parts = line.Split(' ');

@@ -17,19 +17,22 @@ public sealed record ProbeMetricSample(
     string Probe,
     int Success,
     int HttpStatusCode,
-    IReadOnlyList<(string Phase, double Seconds)> DurationSeconds)
+    ProbeTimings Timings)
 {
+    /// <summary>Every phase, in order, with its <c>phase</c> label.</summary>
+    public static IReadOnlyList<(ProbePhase Phase, string Label)> Phases { get; } = [.. Enum.GetValues<ProbePhase>().Select(p => (p, p.ToLabel()))];
+
+    /// <summary>Seconds of each phase, in the order of <see cref="Phases"/>.</summary>
+    public IReadOnlyList<(string Phase, double Seconds)> DurationSeconds => [.. Phases.Select(p => (p.Label, Timings.Of(p.Phase).TotalSeconds))];
+
     public static ProbeMetricSample Of(ProbeResult result)
     {
         var t = result.Target;
         var model = t.ExpectedModel ?? result.Model ?? (result.ModelIds.Count > 0 ? result.ModelIds[0] : "");
-        var phases = Enum.GetValues<ProbePhase>()
-            .Select(p => (p.ToLabel(), result.Timings.Of(p).TotalSeconds))
-            .ToList();
         return new ProbeMetricSample(
             t.GatewayNamespace, t.GatewayName,
             t.Kind == ProbeKind.Direct && t.Service is { } svc ? svc.Split('/')[0] : t.RouteNamespace,
-            t.RouteName, model, t.Kind.ToLabel(), result.Success ? 1 : 0, result.Status, phases);
+            t.RouteName, model, t.Kind.ToLabel(), result.Success ? 1 : 0, result.Status, result.Timings);
     }
 }
 

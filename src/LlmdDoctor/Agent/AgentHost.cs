@@ -45,10 +45,15 @@ public static class AgentHost
         app.MapGet("/healthz", (RequestDelegate)(ctx => Text(ctx, 200, "ok\n")));
         app.MapGet("/readyz", (RequestDelegate)(ctx => state.StandbyFor is { } leader ? Text(ctx, 200, $"standby: {leader} holds the lease and probes\n")
             : state.Ready ? Text(ctx, 200, "ready\n") : Text(ctx, 503, "no complete cycle yet\n")));
-        app.MapGet("/metrics", (RequestDelegate)(ctx =>
+        app.MapGet("/metrics", (RequestDelegate)(async ctx =>
         {
+            var page = state.MetricsPage((last, counters) => DoctorMetrics.Render(last, counters, Version, Revision));
             ctx.Response.ContentType = Monitoring.Exposition.MetricsPage.ContentType;
-            return ctx.Response.WriteAsync(state.MetricsPage((last, counters) => DoctorMetrics.Render(last, counters, Version, Revision)), Encoding.UTF8);
+            ctx.Response.ContentLength = page.Length;
+            foreach (var chunk in page)
+            {
+                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+            }
         }));
         app.MapGet("/report", (RequestDelegate)(ctx =>
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace LlmdDoctor.Agent;
 
 /// <summary>What the agent serves: the last complete cycle and the counters; safe to read from request threads.</summary>
@@ -6,7 +8,7 @@ public sealed class AgentState
     private CycleResult? _last;
     private RenderedMetrics? _metricsPage;
 
-    private sealed record RenderedMetrics(CycleResult? For, string Page);
+    private sealed record RenderedMetrics(CycleResult? For, ReadOnlySequence<byte> Page);
 
     public CycleResult? Last => Volatile.Read(ref _last);
 
@@ -34,9 +36,9 @@ public sealed class AgentState
 
     /// <summary>
     /// The <c>/metrics</c> page: everything on it changes only when a cycle completes, so it is rendered once per cycle
-    /// and every scrape until the next one gets the same text.
+    /// and every scrape until the next one gets the same bytes.
     /// </summary>
-    public string MetricsPage(Func<CycleResult?, AgentCounters, string> render)
+    public ReadOnlySequence<byte> MetricsPage(Func<CycleResult?, AgentCounters, ReadOnlySequence<byte>> render)
     {
         // Keyed by the cycle it was rendered from: a render racing with a new cycle can never be served after it.
         var last = Last;

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Probes;
 using LlmdDoctor.Monitoring.Exposition;
 
 namespace LlmdDoctor.Agent;
@@ -10,15 +12,22 @@ namespace LlmdDoctor.Agent;
 /// </summary>
 public static class DoctorMetrics
 {
-    public static string Render(CycleResult? last, AgentCounters counters, string version, string revision)
+    private static readonly string[] ProbeLabels = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe"];
+    private static readonly string[] PhaseLabel = ["phase"];
+
+    /// <summary>Each probe phase with its <c>phase</c> label, escaped once for every page.</summary>
+    private static readonly (ProbePhase Phase, LabelSet Label)[] PhaseLabels =
+        [.. ProbeMetricSample.Phases.Select(p => (p.Phase, new LabelSet(PhaseLabel, p.Label)))];
+
+    /// <summary>
+    /// The page in the text exposition format 0.0.4, as the UTF-8 bytes <c>/metrics</c> serves. Families are written in
+    /// the order they appear, each filled before the next is started.
+    /// </summary>
+    public static ReadOnlySequence<byte> Render(CycleResult? last, AgentCounters counters, string version, string revision)
     {
         var page = new MetricsPage();
         var active = page.Gauge("llmd_doctor_finding_active", "1 for each active finding, labelled by code and subject; runbook_url links the fix.",
             "code", "name", "severity", "namespace", "kind", "resource", "runbook_url");
-        var bySeverity = page.Gauge("llmd_doctor_findings", "Active findings by severity.", "severity");
-        var duration = page.Gauge("llmd_doctor_check_duration_seconds", "Duration of each check in the last cycle.", "check");
-        var errors = page.Counter("llmd_doctor_check_errors_total", "Times a check failed (threw or timed out), since start.", "check");
-        var skipped = page.Gauge("llmd_doctor_check_skipped", "1 when a check was skipped in the last cycle (missing input), else 0.", "check");
         if (last is not null)
         {
             // One series per code and subject: several findings of a code on one object (one per route) are one alert.
@@ -26,42 +35,40 @@ public static class DoctorMetrics
             {
                 active.Add(1, f.Code, f.Name, f.Severity, f.Subject.Namespace, f.Subject.Kind, f.Subject.Name, f.RunbookUrl);
             }
+        }
 
+        var bySeverity = page.Gauge("llmd_doctor_findings", "Active findings by severity.", "severity");
+        if (last is not null)
+        {
             foreach (var severity in new[] { "critical", "warning", "info" })
             {
                 bySeverity.Add(last.Report.Findings.Count(f => f.Severity == severity), severity);
             }
-
-            foreach (var o in last.Run.Outcomes.OrderBy(o => o.Check, StringComparer.Ordinal))
-            {
-                duration.Add(o.Duration.TotalSeconds, o.Check);
-                skipped.Add(o.Skipped ? 1 : 0, o.Check);
-            }
         }
 
+        var outcomes = last?.Run.Outcomes.OrderBy(o => o.Check, StringComparer.Ordinal).ToList() ?? [];
+        var duration = page.Gauge("llmd_doctor_check_duration_seconds", "Duration of each check in the last cycle.", "check");
+        foreach (var o in outcomes)
+        {
+            duration.Add(o.Duration.TotalSeconds, o.Check);
+        }
+
+        var errors = page.Counter("llmd_doctor_check_errors_total", "Times a check failed (threw or timed out), since start.", "check");
         foreach (var (check, count) in counters.CheckErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             errors.Add(count, check);
         }
 
-        string[] probeLabels = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe"];
-        var success = page.Gauge("llmd_doctor_probe_success", "1 when the probe got the answer it expected, else 0.", probeLabels);
-        var phases = page.Gauge("llmd_doctor_probe_duration_seconds", "Probe duration by phase (resolve, connect, tls, processing, transfer, total).", [.. probeLabels, "phase"]);
-        var status = page.Gauge("llmd_doctor_probe_http_status_code", "HTTP status of the probe's answer (0 when none).", probeLabels);
+        var skipped = page.Gauge("llmd_doctor_check_skipped", "1 when a check was skipped in the last cycle (missing input), else 0.", "check");
+        foreach (var o in outcomes)
+        {
+            skipped.Add(o.Skipped ? 1 : 0, o.Check);
+        }
+
+        WriteProbes(page, last?.Inputs.Probes.MetricSamples() ?? []);
         var bodyMode = page.Gauge("llmd_doctor_ext_proc_body_mode", "1 for the effective ext_proc request body mode of each InferencePool route.", "gateway_namespace", "gateway", "route", "mode");
         if (last is not null)
         {
-            foreach (var sample in last.Inputs.Probes.MetricSamples().DistinctBy(s => (s.GatewayNamespace, s.Gateway, s.Namespace, s.Route, s.Model, s.Probe)))
-            {
-                string[] labels = [sample.GatewayNamespace, sample.Gateway, sample.Namespace, sample.Route, sample.Model, sample.Probe];
-                success.Add(sample.Success, labels);
-                status.Add(sample.HttpStatusCode, labels);
-                foreach (var (phase, seconds) in sample.DurationSeconds)
-                {
-                    phases.Add(seconds, [.. labels, phase]);
-                }
-            }
-
             var annotations = FlowAnnotations.For(last.Inputs);
             foreach (var flow in last.Inputs.Flows.Where(f => f.IsPoolRoute).DistinctBy(f => (f.GatewayKey, f.EnvoyRouteName)))
             {
@@ -78,6 +85,56 @@ public static class DoctorMetrics
         page.Counter("llmd_doctor_cycles_total", "Complete cycles since start.").Add(counters.Cycles);
         page.Gauge("llmd_doctor_build_info", "Build of the running doctor.", "version", "revision").Add(1, version, revision);
         return page.Render();
+    }
+
+    /// <summary>Success, phase durations and HTTP status of each probe: one label set per probe, escaped once for all of them.</summary>
+    private static void WriteProbes(MetricsPage page, IReadOnlyList<ProbeMetricSample> samples)
+    {
+        // One series per label set, the first sample's: a repeated set would be a duplicate series.
+        var seen = new HashSet<ProbeMetricSample>(samples.Count, SameProbeLabels.Instance);
+        var probes = new List<(ProbeMetricSample Sample, LabelSet Labels)>(samples.Count);
+        foreach (var sample in samples)
+        {
+            if (seen.Add(sample))
+            {
+                probes.Add((sample, new LabelSet(ProbeLabels, sample.GatewayNamespace, sample.Gateway, sample.Namespace, sample.Route, sample.Model, sample.Probe)));
+            }
+        }
+
+        var success = page.Gauge("llmd_doctor_probe_success", "1 when the probe got the answer it expected, else 0.", ProbeLabels);
+        foreach (var (sample, labels) in probes)
+        {
+            success.Add(sample.Success, labels);
+        }
+
+        var phases = page.Gauge("llmd_doctor_probe_duration_seconds", "Probe duration by phase (resolve, connect, tls, processing, transfer, total).", [.. ProbeLabels, "phase"]);
+        foreach (var (sample, labels) in probes)
+        {
+            foreach (var (phase, label) in PhaseLabels)
+            {
+                phases.Add(sample.Timings.Of(phase).TotalSeconds, labels, label);
+            }
+        }
+
+        var status = page.Gauge("llmd_doctor_probe_http_status_code", "HTTP status of the probe's answer (0 when none).", ProbeLabels);
+        foreach (var (sample, labels) in probes)
+        {
+            status.Add(sample.HttpStatusCode, labels);
+        }
+    }
+
+    /// <summary>Probe samples with the same six label values (they would be the same series).</summary>
+    private sealed class SameProbeLabels : IEqualityComparer<ProbeMetricSample>
+    {
+        public static SameProbeLabels Instance { get; } = new();
+
+        public bool Equals(ProbeMetricSample? x, ProbeMetricSample? y) =>
+            ReferenceEquals(x, y) || x is not null && y is not null
+            && x.GatewayNamespace == y.GatewayNamespace && x.Gateway == y.Gateway && x.Namespace == y.Namespace
+            && x.Route == y.Route && x.Model == y.Model && x.Probe == y.Probe;
+
+        // Namespace, route and probe nearly always tell samples apart: hashing three strings, not six, is enough.
+        public int GetHashCode(ProbeMetricSample s) => HashCode.Combine(s.Namespace, s.Route, s.Probe);
     }
 }
 

@@ -19,7 +19,7 @@ public sealed class ExpositionTests
     [Fact]
     public void Renders_the_text_format_with_escaping()
     {
-        var text = Sample().Render();
+        var text = Sample().RenderText();
         Assert.Contains("# HELP llmd_doctor_finding_active 1 per active finding.\\nSee the runbook.\n", text);
         Assert.Contains("# TYPE llmd_doctor_cycles_total counter\nllmd_doctor_cycles_total 3\n", text);
         Assert.Contains("resource=\"quote\\\"back\\\\slash\\nnewline\"", text);
@@ -52,7 +52,7 @@ public sealed class ExpositionTests
     [Fact]
     public void Promtool_check_metrics_accepts_the_output()
     {
-        var (code, output) = Promtool.CheckMetrics(Sample().Render());
+        var (code, output) = Promtool.CheckMetrics(Sample().RenderText());
         Assert.True(code == 0, $"promtool check metrics failed ({code}): {output}");
     }
 
