@@ -1,14 +1,16 @@
 using LlmdDoctor.Core.Cluster;
 using System.Text.Json;
 using LlmdDoctor.Core.Envoy;
+using static LlmdDoctor.Envoy.ConfigDump.ProtoJsonTokens;
 
 namespace LlmdDoctor.Envoy.ConfigDump;
 
 /// <summary>
 /// Reads an Envoy admin <c>/config_dump</c> as a stream, tolerantly (as istioctl does): unknown fields and
 /// unknown <c>@type</c>s are skipped because Envoy versions drift; truncated or invalid JSON becomes
-/// <see cref="ConfigDump.Problem"/> with the byte offset, never an exception. Memory is bounded by the
-/// largest single route, listener or bootstrap, not by the dump.
+/// <see cref="ConfigDump.Problem"/> with the byte offset, never an exception. Routes and clusters are read token
+/// by token; memory is bounded by the largest listener or bootstrap (the only elements materialized as a
+/// document), not by the dump.
 /// </summary>
 public static class ConfigDumpParser
 {
@@ -17,7 +19,8 @@ public static class ConfigDumpParser
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            // Unbuffered (bufferSize 0): the token stream reads 64 KB blocks into its own buffer, one read call each.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
             var limit = (options ?? ConfigDumpOptions.Default).MaxBytes;
             if (stream.Length > limit)
             {
@@ -40,46 +43,22 @@ public static class ConfigDumpParser
     /// Reads a dump from <paramref name="stream"/> (synchronously: call it off the request thread for a network
     /// stream). <paramref name="origin"/> names the source in problems.
     /// </summary>
-    public static ConfigDump Parse(Stream stream, string origin, ConfigDumpOptions? options = null, CancellationToken cancellation = default)
+    public static ConfigDump Parse(Stream stream, string origin, ConfigDumpOptions? options = null, CancellationToken cancellation = default) =>
+        Parse(stream, origin, options, JsonTokenStream.DefaultInitialBuffer, cancellation);
+
+    /// <summary>
+    /// <see cref="Parse(Stream, string, ConfigDumpOptions?, CancellationToken)"/> starting with a buffer of
+    /// <paramref name="initialBuffer"/> bytes (tests use a tiny one to make every element straddle refills).
+    /// </summary>
+    internal static ConfigDump Parse(Stream stream, string origin, ConfigDumpOptions? options, int initialBuffer, CancellationToken cancellation)
     {
         options ??= ConfigDumpOptions.Default;
         var state = new DumpState();
-        var tokens = new JsonTokenStream(stream, options.MaxBytes, options.MaxElementBytes, cancellation);
+        var tokens = new JsonTokenStream(stream, options.MaxBytes, options.MaxElementBytes, cancellation, initialBuffer);
         string? problem = null;
         try
         {
-            if (!tokens.Read())
-            {
-                problem = "empty: no JSON at all";
-            }
-            else if (tokens.TokenType != JsonTokenType.StartObject)
-            {
-                problem = "not an Envoy config dump: the JSON is not an object";
-            }
-            else
-            {
-                var sawConfigs = false;
-                tokens.ForEachProperty(name =>
-                {
-                    if (name == "configs")
-                    {
-                        sawConfigs = true;
-                        tokens.ForEachElement(() => ReadConfig(tokens, state));
-                    }
-                    else
-                    {
-                        tokens.Skip();
-                    }
-                });
-                if (tokens.Read())
-                {
-                    problem = $"unexpected data after the dump at byte {tokens.Offset}";
-                }
-                else if (!sawConfigs)
-                {
-                    problem = "not an Envoy config dump: no \"configs\" array";
-                }
-            }
+            problem = ReadDump(ref tokens, state);
         }
         catch (DumpReadException ex)
         {
@@ -106,24 +85,60 @@ public static class ConfigDumpParser
         };
     }
 
-    private static void ReadConfig(JsonTokenStream tokens, DumpState state)
+    /// <summary>The whole document: its <c>configs</c> array; the problem with its shape, if any.</summary>
+    private static string? ReadDump(ref JsonTokenStream tokens, DumpState state)
     {
+        if (!tokens.Read())
+        {
+            return "empty: no JSON at all";
+        }
+
         if (tokens.TokenType != JsonTokenType.StartObject)
         {
-            tokens.Skip();
+            return "not an Envoy config dump: the JSON is not an object";
+        }
+
+        var sawConfigs = false;
+        var depth = tokens.Depth;
+        while (tokens.NextProperty(depth))
+        {
+            if (tokens.NameIs("configs"u8))
+            {
+                sawConfigs = true;
+                if (tokens.EnterArrayValue(out var configs))
+                {
+                    while (tokens.NextElement(configs))
+                    {
+                        ReadConfig(ref tokens, state);
+                    }
+                }
+            }
+            else
+            {
+                tokens.Skip();
+            }
+        }
+
+        return tokens.Read() ? $"unexpected data after the dump at byte {tokens.Offset}"
+            : !sawConfigs ? "not an Envoy config dump: no \"configs\" array"
+            : null;
+    }
+
+    private static void ReadConfig(ref JsonTokenStream tokens, DumpState state)
+    {
+        if (!tokens.EnterObject(out var depth))
+        {
             return;
         }
 
         var skipRest = false;
-        tokens.ForEachProperty(name =>
+        while (tokens.NextProperty(depth))
         {
             if (skipRest)
             {
                 tokens.Skip();
-                return;
             }
-
-            if (name == "@type")
+            else if (tokens.NameIs("@type"u8))
             {
                 var type = tokens.ReadStringValue();
                 if (!IsKnown(ProtoJson.TypeName(type)))
@@ -134,33 +149,53 @@ public static class ConfigDumpParser
                         state.Skipped.Add(type ?? "(no @type)");
                     }
                 }
-
-                return;
             }
 
             // Sections are recognised by field name as well, so an Any whose @type comes late still reads.
-            if (Names.Is(name, "bootstrap"))
+            else if (tokens.NameIs("bootstrap"u8))
             {
                 tokens.ReadElement(bootstrap => BootstrapReader.Read(bootstrap, state));
             }
-            else if (Names.Is(name, "static_listeners") || Names.Is(name, "dynamic_listeners"))
+            else if (Spelling(ref tokens, "static_listeners"u8, "staticListeners"u8) != FieldSpelling.None
+                || Spelling(ref tokens, "dynamic_listeners"u8, "dynamicListeners"u8) != FieldSpelling.None)
             {
                 state.ListenersDumped = true;
-                tokens.ForEachElement(() => tokens.ReadElement(element => ReadListener(element, state)));
+                if (tokens.EnterArrayValue(out var listeners))
+                {
+                    while (tokens.NextElement(listeners))
+                    {
+                        tokens.ReadElement(element => ReadListener(element, state));
+                    }
+                }
             }
-            else if (Names.Is(name, "static_route_configs") || Names.Is(name, "dynamic_route_configs"))
+            else if (Spelling(ref tokens, "static_route_configs"u8, "staticRouteConfigs"u8) != FieldSpelling.None
+                || Spelling(ref tokens, "dynamic_route_configs"u8, "dynamicRouteConfigs"u8) != FieldSpelling.None)
             {
-                tokens.ForEachElement(() => RouteConfigWalker.Read(tokens, state.Routes));
+                if (tokens.EnterArrayValue(out var routeConfigs))
+                {
+                    while (tokens.NextElement(routeConfigs))
+                    {
+                        RouteConfigWalker.Read(ref tokens, state.Routes);
+                    }
+                }
             }
-            else if (Names.Is(name, "static_clusters") || Names.Is(name, "dynamic_active_clusters") || Names.Is(name, "dynamic_warming_clusters"))
+            else if (Spelling(ref tokens, "static_clusters"u8, "staticClusters"u8) != FieldSpelling.None
+                || Spelling(ref tokens, "dynamic_active_clusters"u8, "dynamicActiveClusters"u8) != FieldSpelling.None
+                || Spelling(ref tokens, "dynamic_warming_clusters"u8, "dynamicWarmingClusters"u8) != FieldSpelling.None)
             {
-                tokens.ForEachElement(() => ReadCluster(tokens, state));
+                if (tokens.EnterArrayValue(out var clusters))
+                {
+                    while (tokens.NextElement(clusters))
+                    {
+                        ReadCluster(ref tokens, state);
+                    }
+                }
             }
             else
             {
                 tokens.Skip();
             }
-        });
+        }
     }
 
     private static bool ReadListener(JsonElement element, DumpState state)
@@ -175,30 +210,39 @@ public static class ConfigDumpParser
         return true;
     }
 
-    private static void ReadCluster(JsonTokenStream tokens, DumpState state)
+    private static void ReadCluster(ref JsonTokenStream tokens, DumpState state)
     {
-        tokens.ForEachProperty(name =>
+        if (!tokens.EnterObject(out var depth))
         {
-            if (Names.Is(name, "cluster"))
-            {
-                tokens.Expect();
-                tokens.ForEachProperty(field =>
-                {
-                    if (field == "name" && tokens.ReadStringValue() is { } clusterName)
-                    {
-                        state.Clusters.Add(clusterName);
-                    }
-                    else if (field != "name")
-                    {
-                        tokens.Skip();
-                    }
-                });
-            }
-            else
+            return;
+        }
+
+        while (tokens.NextProperty(depth))
+        {
+            if (!tokens.NameIs("cluster"u8))
             {
                 tokens.Skip();
+                continue;
             }
-        });
+
+            tokens.Expect();
+            if (!tokens.EnterObject(out var clusterDepth))
+            {
+                continue;
+            }
+
+            while (tokens.NextProperty(clusterDepth))
+            {
+                if (!tokens.NameIs("name"u8))
+                {
+                    tokens.Skip();
+                }
+                else if (tokens.ReadStringValue() is { } clusterName)
+                {
+                    state.Clusters.Add(clusterName);
+                }
+            }
+        }
     }
 
     private static bool IsKnown(string? type) =>

@@ -3,7 +3,7 @@ using LlmdDoctor.Core.Envoy;
 
 namespace LlmdDoctor.Envoy.ConfigDump;
 
-/// <summary>Reads ext_proc configuration (filter, per-route override, processing mode) from proto JSON.</summary>
+/// <summary>Reads a listener's ext_proc filter configuration (processing mode, cluster) from proto JSON; per-route overrides are <see cref="ExtProcPerRouteReader"/>'s.</summary>
 internal static class ExtProcConfigReader
 {
     public const string FilterName = "envoy.filters.http.ext_proc";
@@ -30,40 +30,4 @@ internal static class ExtProcConfigReader
         ((JsonElement?)config).Bool("failure_mode_allow") ?? false,
         ReadProcessingMode(config.Prop("processing_mode")),
         config.Str("message_timeout"));
-
-    /// <summary>
-    /// An <c>ExtProcPerRoute</c>, also wrapped in a <c>config.route.v3.FilterConfig</c>; null for an Any of a type
-    /// that is not ext_proc's.
-    /// </summary>
-    public static ExtProcPerRoute? ReadPerRoute(JsonElement config)
-    {
-        JsonElement? any = config;
-        if (any.TypeName() == "FilterConfig")
-        {
-            any = any.Prop("config");
-        }
-
-        if (any.TypeName() is { } type && type != "ExtProcPerRoute")
-        {
-            return null;
-        }
-
-        if (any.Bool("disabled") == true)
-        {
-            return new ExtProcPerRoute(true, null, null, null);
-        }
-
-        var overrides = any.Prop("overrides");
-        return new ExtProcPerRoute(
-            false,
-            overrides.Prop("processing_mode") is { ValueKind: JsonValueKind.Object } pm ? ReadProcessingMode(pm) : null,
-            ReadCluster(overrides.Prop("grpc_service")),
-            overrides.Bool("failure_mode_allow"));
-    }
-
-    /// <summary><c>typed_per_filter_config["envoy.filters.http.ext_proc"]</c> of a route or virtual host.</summary>
-    public static ExtProcPerRoute? ReadTypedPerFilterConfig(JsonElement? typedPerFilterConfig) =>
-        typedPerFilterConfig is { ValueKind: JsonValueKind.Object } map && map.TryGetProperty(FilterName, out var config)
-            ? ReadPerRoute(config)
-            : null;
 }

@@ -92,7 +92,4 @@ internal static class Names
         var parts = s.Split('_');
         return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
     });
-
-    /// <summary>Whether a dump's property name is <paramref name="snake"/> in either spelling.</summary>
-    public static bool Is(string actual, string snake) => actual == snake || actual == ToCamel(snake);
 }

@@ -1,50 +1,67 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using LlmdDoctor.Core.Envoy;
+using static LlmdDoctor.Envoy.ConfigDump.ProtoJsonTokens;
 
 namespace LlmdDoctor.Envoy.ConfigDump;
 
 /// <summary>
-/// Walks one <c>DynamicRouteConfig</c> / <c>StaticRouteConfig</c> token by token down to its routes and
-/// materializes one route at a time: a route configuration can hold thousands of routes.
+/// Walks one <c>DynamicRouteConfig</c> / <c>StaticRouteConfig</c> token by token down to its routes and reads
+/// one route at a time: a route configuration can hold thousands of routes.
 /// </summary>
 internal static class RouteConfigWalker
 {
     /// <summary>With the current token the start of a (Dynamic|Static)RouteConfig element.</summary>
-    public static void Read(JsonTokenStream tokens, List<EnvoyRoute> routes)
+    public static void Read(ref JsonTokenStream tokens, List<EnvoyRoute> routes)
     {
-        tokens.ForEachProperty(name =>
+        if (!tokens.EnterObject(out var depth))
         {
-            if (Names.Is(name, "route_config"))
+            return;
+        }
+
+        while (tokens.NextProperty(depth))
+        {
+            if (Spelling(ref tokens, "route_config"u8, "routeConfig"u8) != FieldSpelling.None)
             {
                 tokens.Expect();
-                ReadRouteConfiguration(tokens, routes);
+                ReadRouteConfiguration(ref tokens, routes);
             }
             else
             {
                 tokens.Skip();
             }
-        });
+        }
     }
 
-    private static void ReadRouteConfiguration(JsonTokenStream tokens, List<EnvoyRoute> routes)
+    private static void ReadRouteConfiguration(ref JsonTokenStream tokens, List<EnvoyRoute> routes)
     {
+        if (!tokens.EnterObject(out var depth))
+        {
+            return;
+        }
+
         string? configName = null;
         var first = routes.Count;
-        tokens.ForEachProperty(name =>
+        while (tokens.NextProperty(depth))
         {
-            if (name == "name")
+            if (tokens.NameIs("name"u8))
             {
                 configName = tokens.ReadStringValue();
             }
-            else if (Names.Is(name, "virtual_hosts"))
+            else if (Spelling(ref tokens, "virtual_hosts"u8, "virtualHosts"u8) != FieldSpelling.None)
             {
-                tokens.ForEachElement(() => ReadVirtualHost(tokens, routes, configName));
+                if (tokens.EnterArrayValue(out var hosts))
+                {
+                    while (tokens.NextElement(hosts))
+                    {
+                        ReadVirtualHost(ref tokens, routes, configName);
+                    }
+                }
             }
             else
             {
                 tokens.Skip();
             }
-        });
+        }
 
         // Proto JSON writes name (field 1) first; a hand-made dump may not.
         for (var i = first; i < routes.Count; i++)
@@ -56,31 +73,42 @@ internal static class RouteConfigWalker
         }
     }
 
-    private static void ReadVirtualHost(JsonTokenStream tokens, List<EnvoyRoute> routes, string? configName)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadVirtualHost(ref JsonTokenStream tokens, List<EnvoyRoute> routes, string? configName)
     {
+        if (!tokens.EnterObject(out var depth))
+        {
+            return;
+        }
+
         string? hostName = null;
         ExtProcPerRoute? hostExtProc = null;
         var first = routes.Count;
-        tokens.ForEachProperty(name =>
+        while (tokens.NextProperty(depth))
         {
-            if (name == "name")
+            if (tokens.NameIs("name"u8))
             {
                 hostName = tokens.ReadStringValue();
             }
-            else if (name == "routes")
+            else if (tokens.NameIs("routes"u8))
             {
-                tokens.ForEachElement(() => routes.Add(tokens.ReadElement(route =>
-                    RouteReader.Read(route, configName ?? "", hostName ?? "", null))));
+                if (tokens.EnterArrayValue(out var elements))
+                {
+                    while (tokens.NextElement(elements))
+                    {
+                        routes.Add(RouteReader.Read(ref tokens, configName ?? "", hostName ?? ""));
+                    }
+                }
             }
-            else if (Names.Is(name, "typed_per_filter_config"))
+            else if (Spelling(ref tokens, "typed_per_filter_config"u8, "typedPerFilterConfig"u8) != FieldSpelling.None)
             {
-                hostExtProc = tokens.ReadElement(map => ExtProcConfigReader.ReadTypedPerFilterConfig(map));
+                hostExtProc = ExtProcPerRouteReader.ReadHeldTypedPerFilterConfig(ref tokens);
             }
             else
             {
                 tokens.Skip();
             }
-        });
+        }
 
         for (var i = first; i < routes.Count; i++)
         {

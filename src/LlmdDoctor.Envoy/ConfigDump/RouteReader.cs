@@ -1,27 +1,161 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using LlmdDoctor.Core.Envoy;
+using static LlmdDoctor.Envoy.ConfigDump.ProtoJsonTokens;
 
 namespace LlmdDoctor.Envoy.ConfigDump;
 
-/// <summary>Reads one <c>config.route.v3.Route</c>.</summary>
+/// <summary>
+/// Reads one <c>config.route.v3.Route</c> token by token: its name, match, <c>route.cluster</c> and ext_proc
+/// override; everything else (retry policy, metadata, headers …) is skipped without being built.
+/// </summary>
 internal static class RouteReader
 {
-    public static EnvoyRoute Read(JsonElement route, string routeConfig, string virtualHost, ExtProcPerRoute? virtualHostExtProc)
+    /// <summary>
+    /// With the current token a route element's start (a non-object reads as a route with no fields). The route is
+    /// held in the buffer while it is read (<see cref="JsonTokenStream.HoldElement"/>).
+    /// </summary>
+    public static EnvoyRoute Read(ref JsonTokenStream tokens, string routeConfig, string virtualHost)
     {
-        JsonElement? r = route;
-        return new EnvoyRoute(
-            routeConfig,
-            virtualHost,
-            r.Str("name") ?? "",
-            Match(r.Prop("match")),
-            r.Prop("route").Str("cluster"),
-            ExtProcConfigReader.ReadTypedPerFilterConfig(r.Prop("typed_per_filter_config")) ?? virtualHostExtProc);
+        tokens.HoldElement();
+        try
+        {
+            return ReadFields(ref tokens, routeConfig, virtualHost);
+        }
+        finally
+        {
+            tokens.ReleaseElement();
+        }
     }
 
-    private static string? Match(JsonElement? match) =>
-        match.Str("prefix") is { } prefix ? $"prefix:{prefix}"
-        : match.Str("path") is { } path ? $"path:{path}"
-        : match.Str("path_separated_prefix") is { } separated ? $"prefix:{separated}"
-        : match.Prop("safe_regex").Str("regex") is { } regex ? $"regex:{regex}"
-        : null;
+    /// <summary>The route's fields; the proto rules of <see cref="ProtoField{T}"/> (snake_case first, last duplicate wins).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static EnvoyRoute ReadFields(ref JsonTokenStream tokens, string routeConfig, string virtualHost)
+    {
+        string? name = null;
+        string? match = null;
+        string? cluster = null;
+        ProtoField<ExtProcPerRoute?> extProc = default;
+        if (tokens.EnterObject(out var depth))
+        {
+            while (tokens.NextProperty(depth))
+            {
+                FieldSpelling spelling;
+                if (tokens.NameIs("name"u8))
+                {
+                    name = tokens.ReadStringValue();
+                }
+                else if (tokens.NameIs("match"u8))
+                {
+                    match = ReadMatch(ref tokens);
+                }
+                else if (tokens.NameIs("route"u8))
+                {
+                    cluster = ReadActionCluster(ref tokens);
+                }
+                else if ((spelling = Spelling(ref tokens, "typed_per_filter_config"u8, "typedPerFilterConfig"u8)) != FieldSpelling.None)
+                {
+                    extProc.Set(spelling, ExtProcPerRouteReader.ReadTypedPerFilterConfig(ref tokens));
+                }
+                else
+                {
+                    tokens.Skip();
+                }
+            }
+        }
+
+        return new EnvoyRoute(routeConfig, virtualHost, name ?? "", match, cluster, extProc.Value);
+    }
+
+    /// <summary>With the current token the <c>match</c> property name: <c>prefix:/x</c>, <c>path:/x</c>, <c>regex:…</c>, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadMatch(ref JsonTokenStream tokens)
+    {
+        tokens.Expect();
+        if (!tokens.EnterObject(out var depth))
+        {
+            return null;
+        }
+
+        string? prefix = null;
+        string? path = null;
+        ProtoField<string?> separated = default;
+        ProtoField<string?> regex = default;
+        while (tokens.NextProperty(depth))
+        {
+            FieldSpelling spelling;
+            if (tokens.NameIs("prefix"u8))
+            {
+                prefix = tokens.ReadStringValue();
+            }
+            else if (tokens.NameIs("path"u8))
+            {
+                path = tokens.ReadStringValue();
+            }
+            else if ((spelling = Spelling(ref tokens, "path_separated_prefix"u8, "pathSeparatedPrefix"u8)) != FieldSpelling.None)
+            {
+                separated.Set(spelling, tokens.ReadStringValue());
+            }
+            else if ((spelling = Spelling(ref tokens, "safe_regex"u8, "safeRegex"u8)) != FieldSpelling.None)
+            {
+                regex.Set(spelling, ReadRegex(ref tokens));
+            }
+            else
+            {
+                tokens.Skip();
+            }
+        }
+
+        return prefix is not null ? $"prefix:{prefix}"
+            : path is not null ? $"path:{path}"
+            : separated.Value is { } s ? $"prefix:{s}"
+            : regex.Value is { } r ? $"regex:{r}"
+            : null;
+    }
+
+    /// <summary>With the current token the <c>safe_regex</c> property name: its <c>regex</c>.</summary>
+    private static string? ReadRegex(ref JsonTokenStream tokens)
+    {
+        tokens.Expect();
+        string? regex = null;
+        if (tokens.EnterObject(out var depth))
+        {
+            while (tokens.NextProperty(depth))
+            {
+                if (tokens.NameIs("regex"u8))
+                {
+                    regex = tokens.ReadStringValue();
+                }
+                else
+                {
+                    tokens.Skip();
+                }
+            }
+        }
+
+        return regex;
+    }
+
+    /// <summary>With the current token the <c>route</c> (RouteAction) property name: its <c>cluster</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadActionCluster(ref JsonTokenStream tokens)
+    {
+        tokens.Expect();
+        string? cluster = null;
+        if (tokens.EnterObject(out var depth))
+        {
+            while (tokens.NextProperty(depth))
+            {
+                if (tokens.NameIs("cluster"u8))
+                {
+                    cluster = tokens.ReadStringValue();
+                }
+                else
+                {
+                    tokens.Skip();
+                }
+            }
+        }
+
+        return cluster;
+    }
 }
