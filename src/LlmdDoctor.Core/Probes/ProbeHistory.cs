@@ -51,8 +51,9 @@ public sealed class ProbeHistory
         {
             var key = ProbeSeriesKey.Of(result);
             var series = builder.TryGetValue(key, out var existing) ? existing : Series.Empty;
-            var recent = Trim(series.Recent.Add(result), Capacity);
-            var failures = IsFailure(result) ? Trim(series.Failures.Add(result), FailureCapacity) : series.Failures;
+            var kept = Kept(result);
+            var recent = Trim(series.Recent.Add(kept), Capacity);
+            var failures = IsFailure(result) ? Trim(series.Failures.Add(kept), FailureCapacity) : series.Failures;
             builder[key] = new Series(recent, failures);
         }
 
@@ -69,6 +70,18 @@ public sealed class ProbeHistory
 
     /// <summary>A failure is a probe that ran and did not succeed (a probe not run is not the system's fault).</summary>
     public static bool IsFailure(ProbeResult result) => !result.Success && result.Reason != ProbeFailureReason.NotRun;
+
+    /// <summary>
+    /// What a past probe keeps: when, the answer's status and size, the failure reason and detail, timings and trace id
+    /// (what the report shows of it). The transcript, body excerpt, headers and model list stay with the cycle that
+    /// produced them: at 3,000 probes and 20 results each they would hold hundreds of MiB.
+    /// </summary>
+    internal static ProbeResult Kept(ProbeResult result) =>
+        result.Transcript.Length == 0 && result.BodyExcerpt.Length == 0 && result.Headers.Count == 0 && result.ModelIds.Count == 0
+            ? result
+            : result with { Transcript = "", BodyExcerpt = "", Headers = NoHeaders, ModelIds = [] };
+
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static ImmutableArray<ProbeResult> Trim(ImmutableArray<ProbeResult> items, int capacity) =>
         items.Length <= capacity ? items : items.RemoveRange(0, items.Length - capacity);

@@ -26,6 +26,22 @@ public class ProbeHistoryTests
     }
 
     [Fact]
+    public void Past_probes_keep_what_the_report_shows_and_drop_transcripts_bodies_and_headers()
+    {
+        var failing = Result(ProbeKind.Chat, 400, FlatFieldRequired, PickerHeaders()) with { Transcript = "> POST /v1/chat/completions\n< 400", TraceId = "t1" };
+        var history = ProbeHistory.Create().Append([failing]);
+
+        var kept = Assert.Single(history.Failures(ProbeSeriesKey.Of(failing)));
+        Assert.Equal((400, failing.Reason, failing.Detail, "t1", failing.Timings, failing.StartedAt, failing.BodyBytes),
+            (kept.Status, kept.Reason, kept.Detail, kept.TraceId, kept.Timings, kept.StartedAt, kept.BodyBytes));
+        Assert.Equal("", kept.Transcript);
+        Assert.Equal("", kept.BodyExcerpt);
+        Assert.Empty(kept.Headers);
+        Assert.Same(kept, Assert.Single(history.Recent(ProbeSeriesKey.Of(failing))));
+        Assert.NotEqual("", failing.Transcript);
+    }
+
+    [Fact]
     public void Series_are_per_gateway_model_and_kind_and_append_is_pure()
     {
         var empty = ProbeHistory.Empty;
