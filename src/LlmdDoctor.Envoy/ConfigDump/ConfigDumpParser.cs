@@ -1,5 +1,5 @@
-using LlmdDoctor.Core.Cluster;
 using System.Text.Json;
+using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Envoy;
 using static LlmdDoctor.Envoy.ConfigDump.ProtoJsonTokens;
 
@@ -67,6 +67,12 @@ public static class ConfigDumpParser
         catch (IOException ex)
         {
             problem = $"read failed after {tokens.BytesRead} bytes: {ex.Message}";
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException or FormatException)
+        {
+            // Text .NET refuses to decode (invalid UTF-8, a lone escaped surrogate) in a listener or the bootstrap:
+            // a hostile or corrupt dump is a problem of this input, never a crash.
+            problem = $"unreadable text before byte {tokens.BytesRead}: {ex.Message}";
         }
 
         return new ConfigDump

@@ -119,4 +119,30 @@ public sealed class ConfigDumpParserTests
         var mode = data.EffectiveExtProc(data.RoutesNamed("my-first-model.maas-model-route.1")[0]);
         Assert.Equal((true, BodySendMode.FullDuplexStreamed, true), (mode.Active, mode.RequestBody, mode.FailOpen));
     }
+
+    public static TheoryData<string> UndecodableText => new()
+    {
+        // A listener's name with a byte that is not UTF-8 (# becomes 0xFF).
+        """{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[{"name":"l-#","active_state":{"listener":{"name":"l-#","filter_chains":[]}}}]}]}""",
+        // The bootstrap's node id with a lone escaped surrogate.
+        """{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump","bootstrap":{"node":{"id":"router~\ud800~x","metadata":{"ISTIO_VERSION":"1.26.2"}}}}]}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(UndecodableText))]
+    public void Text_that_cannot_be_decoded_outside_routes_is_a_problem_not_an_exception(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var hash = Array.IndexOf(bytes, (byte)'#');
+        while (hash >= 0)
+        {
+            bytes[hash] = 0xFF;
+            hash = Array.IndexOf(bytes, (byte)'#');
+        }
+
+        var dump = ConfigDumpParser.Parse(new MemoryStream(bytes), "hostile");
+
+        Assert.NotNull(dump.Problem);
+        Assert.StartsWith("hostile: ", dump.Problem, StringComparison.Ordinal);
+    }
 }
