@@ -163,12 +163,12 @@ public static class ResultsWriter
         s.Append(cycles.All(c => c!["findings"]!.AsArray().Count == 0) ? "none" : string.Join(", ", cycles.SelectMany(c => c!["findings"]!.AsArray().Select(f => (string)f!)).Distinct()));
         s.Append(". The first cycle includes JIT of code ReadyToRun did not cover and the simulator's own warm-up; the median is over the following ")
             .Append(cycles.Count - 1).Append(" cycles.\n\n");
-        s.Append("| | wall | of which collection (API, Envoy, EPP, probes, Prometheus) | doctor CPU | average cores | gateways | Envoy routes read | probes | median probe |\n|---|---|---|---|---|---|---|---|---|\n");
+        s.Append("| | wall | of which collection (API, Envoy, EPP, probes, Prometheus) | doctor CPU | average cores | gateways | Envoy routes read | probes | median probe | RSS after |\n|---|---|---|---|---|---|---|---|---|---|\n");
         foreach (var (label, c) in new[] { ("first cycle", first) }.Concat(cycles.Skip(1).Select(c => ($"cycle {c!["cycle"]}", c!))))
         {
             s.Append("| ").Append(label).Append(" | ").Append(Sec((double)c["wall_s"]!)).Append(" | ").Append(Sec((double)c["collect_s"]!)).Append(" | ")
                 .Append(Sec((double)c["cpu_s"]!)).Append(" | ").Append(((double)c["avg_cores"]!).ToString("0.000", Inv)).Append(" | ").Append(c["gateways"])
-                .Append(" | ").Append(c["routes"]).Append(" | ").Append(c["probes"]).Append(" | ").Append(((double)c["median_probe_ms"]!).ToString("0.0", Inv)).Append(" ms |\n");
+                .Append(" | ").Append(c["routes"]).Append(" | ").Append(c["probes"]).Append(" | ").Append(((double)c["median_probe_ms"]!).ToString("0.0", Inv)).Append(" ms | ").Append(Mib((long)c["rss_bytes"]!)).Append(" |\n");
         }
 
         s.Append("\nMedian of the later cycles: wall ").Append(Sec((double)j["median_wall_s"]!)).Append(", doctor CPU ").Append(Sec((double)j["median_cpu_s"]!))
