@@ -196,6 +196,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
             }
         }
 
+        foreach (var gateway in _gateways)
+        {
+            foreach (var pod in model.GatewayPods(gateway.Namespace, gateway.Name))
+            {
+                if (_admins.TryGetValue($"{gateway.Namespace}/{ClusterModel.Name(pod)}", out var admin))
+                {
+                    admin.Counters = gateway.Counters;
+                }
+            }
+        }
+
         var series = SimulatedSeries.Build(model, Scenario.Metrics, vllmPods.Select(v => (v.Pod, v.Model)), eppPods);
         _prometheus = new SimulatedPrometheus(series, [.. model.OfKind("PrometheusRule")], PrometheusToken);
         var prometheusEndpoint = _host.Add("prometheus", true, HttpProtocols.Http1AndHttp2, serverCert, _prometheus.HandleAsync);

@@ -82,6 +82,34 @@ public sealed class SeedLivePathTests(SeedFixture fixture) : IClassFixture<SeedF
     }
 
     [Fact]
+    public async Task A_refused_epp_handshake_grows_the_gateway_s_failure_counters_as_envoy_counts_them()
+    {
+        const string Pod = "maas-gateway-openshift-ai-inference-7d4b9c6f85-p8mzt";
+        const string Epp = "outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
+        using var client = Kube();
+        async Task<(long Total, long Fail, long Verify, long HostFail)> CountersAsync()
+        {
+            using var stats = await client.PortForwardGetAsync("openshift-ingress", Pod, 15000, "/stats");
+            var lines = (await new StreamReader(stats.Body).ReadToEndAsync()).Split('\n');
+            using var clusters = await client.PortForwardGetAsync("openshift-ingress", Pod, 15000, "/clusters");
+            var hosts = (await new StreamReader(clusters.Body).ReadToEndAsync()).Split('\n');
+            long Stat(string counter) => long.Parse(lines.Single(l => l.StartsWith($"cluster.{Epp}.{counter}: ", StringComparison.Ordinal)).Split(": ")[1], System.Globalization.CultureInfo.InvariantCulture);
+            long Host(string counter) => hosts.Where(l => l.StartsWith(Epp + "::", StringComparison.Ordinal) && l.Contains($"::{counter}::", StringComparison.Ordinal))
+                .Sum(l => long.Parse(l[(l.LastIndexOf("::", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture));
+            return (Stat("upstream_cx_total"), Stat("upstream_cx_connect_fail"), Stat("ssl.fail_verify_error"), Host("cx_connect_fail"));
+        }
+
+        var before = await CountersAsync();
+        using var http = fixture.TrustingClient();
+        using var chat = await http.PostAsync(new Uri(fixture.Gateway("maas-gateway"), "/my-first-model/qwen3-0-6b/v1/chat/completions"), Clients.Json(Clients.Chat));
+        var after = await CountersAsync();
+
+        Assert.True(before.Fail >= 57, $"the bundle's 57 are the floor: {before}");
+        Assert.True(after.Total > before.Total && after.Fail > before.Fail && after.Verify > before.Verify && after.HostFail > before.HostFail, $"{before} -> {after}");
+        Assert.Equal(after.Fail - before.Fail, after.Verify - before.Verify);
+    }
+
+    [Fact]
     public async Task Port_forward_serves_stats_and_refuses_other_ports()
     {
         using var client = Kube();

@@ -28,7 +28,33 @@ public sealed record UpstreamClusterStats(string Name)
     /// <summary>Distinct host <c>health_flags</c> values (<c>healthy</c>, <c>/failed_active_hc</c>, …).</summary>
     public IReadOnlyList<string> HealthFlags { get; init; } = [];
 
-    /// <summary>Connect or TLS failures seen at all.</summary>
+    /// <summary>
+    /// The same pod's counters one cycle earlier (the agent remembers them, <see cref="EnvoyCounterBaseline"/>); null
+    /// for a one-shot run or a pod seen for the first time. Envoy's counters only grow until the proxy restarts.
+    /// </summary>
+    public UpstreamClusterStats? Baseline { get; init; }
+
+    /// <summary>Connect or TLS failures seen at all since the proxy started.</summary>
     public bool HasFailures =>
         ConnectFailures > 0 || TlsVerifyFailures > 0 || TlsConnectionErrors > 0 || HostConnectFailures > 0;
+
+    /// <summary>
+    /// Failures that are current: counted since <see cref="Baseline"/> when there is one (a failure long past stops
+    /// firing once the counters stop growing), else since the proxy started.
+    /// </summary>
+    public bool HasRecentFailures => Baseline is null ? HasFailures : Recent().HasFailures;
+
+    /// <summary>The counters' growth since <see cref="Baseline"/> (a counter that went down was reset: its value counts whole); itself without one.</summary>
+    public UpstreamClusterStats Recent() => Baseline is not { } b ? this : this with
+    {
+        Baseline = null,
+        ConnectionsTotal = Since(ConnectionsTotal, b.ConnectionsTotal),
+        ConnectFailures = Since(ConnectFailures, b.ConnectFailures),
+        TlsVerifyFailures = Since(TlsVerifyFailures, b.TlsVerifyFailures),
+        TlsConnectionErrors = Since(TlsConnectionErrors, b.TlsConnectionErrors),
+        HostConnectFailures = Since(HostConnectFailures, b.HostConnectFailures),
+    };
+
+    private static long? Since(long? now, long? before) =>
+        now is not { } n ? null : before is { } b && b <= n ? n - b : n;
 }

@@ -14,6 +14,9 @@ internal sealed class EnvoyAdmin(IReadOnlyDictionary<string, byte[]> files)
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _files = new(files, StringComparer.Ordinal);
 
+    /// <summary>The gateway's EPP counters, added to <c>/stats</c> and <c>/clusters</c> (null: the files as they are).</summary>
+    public EndpointPickerCounters? Counters { get; set; }
+
     /// <summary>A file as currently served (null when the bundle has none).</summary>
     public byte[]? Get(string name) => _files.TryGetValue(name, out var body) ? body : null;
 
@@ -34,8 +37,8 @@ internal sealed class EnvoyAdmin(IReadOnlyDictionary<string, byte[]> files)
         return path switch
         {
             "/config_dump" => File("config_dump.json", "application/json"),
-            "/stats" => File("stats.txt", "text/plain; charset=UTF-8"),
-            "/clusters" => File("clusters.txt", "text/plain; charset=UTF-8"),
+            "/stats" => File("stats.txt", "text/plain; charset=UTF-8", Counters is { } c ? c.Stats : null),
+            "/clusters" => File("clusters.txt", "text/plain; charset=UTF-8", Counters is { } k ? k.Clusters : null),
             "/server_info" => File("server_info.json", "application/json"),
             "/ready" => Http(200, "text/plain; charset=UTF-8", "LIVE\n"u8.ToArray()),
             _ => Http(404, "text/plain; charset=UTF-8", Encoding.UTF8.GetBytes(
@@ -43,8 +46,8 @@ internal sealed class EnvoyAdmin(IReadOnlyDictionary<string, byte[]> files)
         };
     }
 
-    private byte[] File(string name, string contentType) =>
-        _files.TryGetValue(name, out var body) ? Http(200, contentType, body) : Http(404, "text/plain", Encoding.UTF8.GetBytes($"{name} is not in the bundle\n"));
+    private byte[] File(string name, string contentType, Func<byte[], byte[]>? live = null) =>
+        _files.TryGetValue(name, out var body) ? Http(200, contentType, live is null ? body : live(body)) : Http(404, "text/plain", Encoding.UTF8.GetBytes($"{name} is not in the bundle\n"));
 
     internal static byte[] Http(int status, string contentType, byte[] body)
     {

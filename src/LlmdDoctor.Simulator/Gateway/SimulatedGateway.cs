@@ -69,6 +69,9 @@ internal sealed class SimulatedGateway : IAsyncDisposable
     /// <summary>Overrides the EPP address (tests point a gateway at another ext_proc server).</summary>
     public Uri? EndpointPickerOverride { get; set; }
 
+    /// <summary>This gateway's Envoy counters for its EPP clusters (served by the admin endpoint of its pods).</summary>
+    public EndpointPickerCounters Counters { get; } = new();
+
     /// <summary>Per request: what happened, for tests and the demo narration.</summary>
     public ConcurrentQueue<string> Log { get; } = new();
 
@@ -147,6 +150,11 @@ internal sealed class SimulatedGateway : IAsyncDisposable
         var decision = await extProc.RequestPhaseAsync(downstream, context.RequestAborted);
         if (decision.Failure is { } failure)
         {
+            if (Behaviour.EppTls == EppTls.Untrusted && mode.EndpointPickerCluster is { } refusedBy)
+            {
+                Counters.TlsRefused(refusedBy);
+            }
+
             await FailedStreamAsync(context, clock, mode, Fallback(), upstreamPath, headers, body, $"{what}: ext_proc stream failed: {failure}");
             return;
         }

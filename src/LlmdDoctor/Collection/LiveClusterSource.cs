@@ -23,6 +23,7 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
     private readonly ServiceAddresses _addresses;
     private readonly bool _inCluster;
     private ProbeHistory _history;
+    private readonly Core.Envoy.EnvoyCounterBaseline _counters = new();
 
     public LiveClusterSource(KubeConnection connection, DoctorConfig config, ServiceAddresses? addresses = null, string kind = "cluster", string? name = null)
     {
@@ -86,7 +87,7 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         return new DoctorInputs
         {
             Cluster = snapshot,
-            Envoy = envoy.Gateways,
+            Envoy = _counters.Attach(envoy.Gateways),
             Probes = probes,
             EndpointPickers = epps,
             Monitoring = monitoring.Facts,

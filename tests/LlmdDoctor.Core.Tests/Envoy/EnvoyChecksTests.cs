@@ -107,6 +107,12 @@ public sealed class EnvoyChecksTests
         { "no stats read", new EndpointPickerUnreachableCheck(), f => f, [Pod()], [] },
         { "TLS verify failures", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: TlsFailing)], [$"LLMD0204 {Gw} {R0}, {R1}"] },
         { "failures on an unreadable pod are not judged", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: TlsFailing, problem: "truncated")], [] },
+        { "old failures, counters still since the previous cycle", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: TlsFailing with { Baseline = TlsFailing })], [] },
+        { "failures grew since the previous cycle", new EndpointPickerUnreachableCheck(), f => f,
+            [Pod(stats: TlsFailing with { Baseline = TlsFailing with { ConnectionsTotal = 50, ConnectFailures = 50, TlsVerifyFailures = 50, HostConnectFailures = 50 } })], [$"LLMD0204 {Gw} {R0}, {R1}"] },
+        { "counters reset by a proxy restart, failing again", new EndpointPickerUnreachableCheck(), f => f,
+            [Pod(stats: TlsFailing with { ConnectionsTotal = 3, ConnectFailures = 3, TlsVerifyFailures = 3, HostConnectFailures = 3, Baseline = TlsFailing })], [$"LLMD0204 {Gw} {R0}, {R1}"] },
+        { "connects now, baseline had failures", new EndpointPickerUnreachableCheck(), f => f, [Pod(stats: Connected with { Baseline = TlsFailing })], [] },
 
         // LLMD0003 per gateway: unreadable admin data
         { "readable dump", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod()], [] },

@@ -51,6 +51,10 @@ public sealed class EnvoyFilterFixEndToEndTests
             // The runbook's caveat: BUFFERED keeps the body, but the EPP stream still fails, so the EPP is bypassed.
             Assert.Contains("LLMD0407", maas);
             Assert.Contains("LLMD0204", maas);
+
+            // The second cycle compares Envoy's counters with the first's: the probes since then grew them.
+            Assert.Equal("since the proxy started", before.Report.Findings.Single(f => f.Code == "LLMD0204" && f.Subject.Name == "maas-gateway").Evidence["counted"]);
+            Assert.Equal("since the previous cycle", after.Report.Findings.Single(f => f.Code == "LLMD0204" && f.Subject.Name == "maas-gateway").Evidence["counted"]);
         }
         finally
         {

@@ -7,7 +7,9 @@ namespace LlmdDoctor.Core.Checks;
 /// <summary>
 /// LLMD0204: the gateway's Envoy counts connect or TLS failures towards an Endpoint Picker cluster its routes
 /// use. With fail-open that is the trigger of the body loss (the write-up's <c>cx_connect_fail</c> =
-/// <c>cx_total</c>, TLS CERTIFICATE_VERIFY_FAILED against the EPP's self-signed certificate).
+/// <c>cx_total</c>, TLS CERTIFICATE_VERIFY_FAILED against the EPP's self-signed certificate). In the agent the counters
+/// are compared with the previous cycle's, so the finding clears once they stop growing; a one-shot run reads them as
+/// counted since the proxy started.
 /// </summary>
 public sealed class EndpointPickerUnreachableCheck : ICheck
 {
@@ -40,16 +42,19 @@ public sealed class EndpointPickerUnreachableCheck : ICheck
         {
             var failing = views.ReadablePodsOf(gateway)
                 .Select(p => (Pod: p, Stats: p.UpstreamStats?.GetValueOrDefault(cluster)))
-                .FirstOrDefault(x => x.Stats is { HasFailures: true });
+                .FirstOrDefault(x => x.Stats is { HasRecentFailures: true });
             if (failing.Stats is not { } stats)
             {
                 continue;
             }
 
+            var recent = stats.Recent();
+
             context.Report(FindingCatalog.EndpointPickerUnreachableFromGateway.At(Subject.Gateway(first.GatewayNamespace, first.GatewayName),
                 ("gateway", gateway),
                 ("cluster", cluster),
-                ("detail", Detail(stats)),
+                ("detail", Detail(recent) + (stats.Baseline is null ? " (counted since the proxy started)" : " (since the previous cycle)")),
+                ("counted", stats.Baseline is null ? "since the proxy started" : "since the previous cycle"),
                 ("route", EnvoyRouteScan.Join(routes)),
                 ("pod", failing.Pod.PodName),
                 ("upstream_cx_total", N(stats.ConnectionsTotal)),

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace LlmdDoctor.Simulator.Gateway;
+
+/// <summary>
+/// How a gateway's Envoy counters for its Endpoint Picker clusters move while the simulator runs. Envoy's gRPC client
+/// keeps its HTTP/2 connection to the EPP, so a working stream opens nothing new; a TLS handshake the gateway refuses
+/// (the EPP's self-signed certificate) is a new connection attempt every stream, counted in <c>upstream_cx_total</c>,
+/// <c>upstream_cx_connect_fail</c> and <c>ssl.fail_verify_error</c> alike (the seed write-up's 57 = 57 = 57), and in
+/// the host's <c>cx_total</c>/<c>cx_connect_fail</c> in <c>/clusters</c>. <see cref="EnvoyAdmin"/> adds these to the
+/// bundle's numbers, so a doctor reading two cycles sees them grow.
+/// </summary>
+internal sealed class EndpointPickerCounters
+{
+    private static readonly string[] StatCounters = ["upstream_cx_total", "upstream_cx_connect_fail", "ssl.fail_verify_error"];
+    private static readonly string[] HostCounters = ["cx_total", "cx_connect_fail"];
+    private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+
+    /// <summary>Counts one ext_proc stream whose TLS handshake with <paramref name="cluster"/> failed verification.</summary>
+    public void TlsRefused(string cluster) => _refused.AddOrUpdate(cluster, 1, (_, n) => n + 1);
+
+    /// <summary>Refused handshakes counted for <paramref name="cluster"/> so far.</summary>
+    public long Refused(string cluster) => _refused.GetValueOrDefault(cluster);
+
+    /// <summary><c>/stats</c> text with the counts added to each EPP cluster's counters.</summary>
+    public byte[] Stats(byte[] text) => Rewrite(text, (name, value) =>
+    {
+        foreach (var (cluster, refused) in _refused)
+        {
+            foreach (var counter in StatCounters)
+            {
+                if (name == $"cluster.{cluster}.{counter}")
+                {
+                    return value + refused;
+                }
+            }
+        }
+
+        return value;
+    }, ": ");
+
+    /// <summary><c>/clusters</c> text with the counts added to the first host of each EPP cluster.</summary>
+    public byte[] Clusters(byte[] text)
+    {
+        var firstHost = new Dictionary<string, string>(StringComparer.Ordinal);
+        return Rewrite(text, (name, value) =>
+        {
+            foreach (var (cluster, refused) in _refused)
+            {
+                var parts = name.Split("::");
+                if (parts.Length == 3 && parts[0] == cluster && HostCounters.Contains(parts[2]) && firstHost.TryAdd(cluster + "::" + parts[2], parts[1]))
+                {
+                    return value + refused;
+                }
+            }
+
+            return value;
+        }, "::");
+    }
+
+    /// <summary>Each line <c>name{separator}number</c> gets <paramref name="adjust"/>(name, number); other lines stay as they are.</summary>
+    private byte[] Rewrite(byte[] text, Func<string, long, long> adjust, string separator)
+    {
+        if (_refused.IsEmpty)
+        {
+            return text;
+        }
+
+        var output = new StringBuilder();
+        foreach (var line in Encoding.UTF8.GetString(text).Split('\n'))
+        {
+            var at = line.LastIndexOf(separator, StringComparison.Ordinal);
+            if (output.Length > 0)
+            {
+                output.Append('\n');
+            }
+
+            if (at > 0 && long.TryParse(line.AsSpan(at + separator.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                var name = line[..at];
+                output.Append(name).Append(separator).Append(adjust(name, value).ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                output.Append(line);
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(output.ToString());
+    }
+}
