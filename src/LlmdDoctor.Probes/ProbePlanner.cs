@@ -26,11 +26,13 @@ public static class ProbePlanner
         {
             var options = settings.For(gatewayFlows.Key);
             var modelPrefixes = gatewayFlows.Where(IsModelFlow)
-                .GroupBy(f => (f.ApiPrefix, f.BaseUrl))
-                .OrderBy(g => g.Key.ApiPrefix, StringComparer.Ordinal).ThenBy(g => g.Key.BaseUrl, StringComparer.Ordinal);
+                .GroupBy(f => (f.ApiPrefix, f.BaseUrl, f.Host))
+                .OrderBy(g => g.Key.ApiPrefix, StringComparer.Ordinal).ThenBy(g => g.Key.BaseUrl, StringComparer.Ordinal).ThenBy(g => g.Key.Host, StringComparer.Ordinal);
             foreach (var model in modelPrefixes)
             {
                 var baseUrl = options.BaseUrl?.TrimEnd('/') ?? model.Key.BaseUrl;
+                // The route's hostname (Gateway API) unless the configuration names a Host for this gateway.
+                var groupOptions = options.Host is null && model.Key.Host is { } host ? options with { Host = host } : options;
                 if (baseUrl is null)
                 {
                     unprobed.Add(new UnprobedTarget(gatewayFlows.Key, model.Key.ApiPrefix,
@@ -38,8 +40,8 @@ public static class ProbePlanner
                     continue;
                 }
 
-                var listenerFlows = gatewayFlows.Where(f => f.BaseUrl == model.Key.BaseUrl).ToList();
-                groups.Add(PlanGroup(gatewayFlows.Key, baseUrl, model.Key.ApiPrefix, [.. model], listenerFlows, options, settings, cluster));
+                var listenerFlows = gatewayFlows.Where(f => f.BaseUrl == model.Key.BaseUrl && f.Host == model.Key.Host).ToList();
+                groups.Add(PlanGroup(gatewayFlows.Key, baseUrl, model.Key.ApiPrefix, [.. model], listenerFlows, groupOptions, settings, cluster));
             }
         }
 

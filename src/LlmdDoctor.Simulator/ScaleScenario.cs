@@ -13,7 +13,9 @@ namespace LlmdDoctor.Simulator;
 /// gateway. Each copy is the template's objects with the names and pod IPs rewritten; each gateway's Envoy files (config
 /// dump, stats, clusters) carry the template's routes and clusters once per model, as istiod would push them. So a
 /// gateway has M × 3 routes (chat and completions through the InferencePool, the prefix route to the workload Service)
-/// and the doctor plans G × M probe groups. Like <c>healthy</c>, the doctor must report nothing.
+/// and the doctor plans G × M probe groups. Each gateway's listener has its own hostname
+/// (<c>gw-001.apps.llmd-sim.example.com</c>…), so requests must carry it as Host (and SNI). Like <c>healthy</c>, the
+/// doctor must report nothing.
 /// </summary>
 public static partial class ScaleScenario
 {
@@ -163,6 +165,12 @@ public static partial class ScaleScenario
                 foreach (var listener in (copy["status"]?["listeners"] as JsonArray ?? []).OfType<JsonObject>())
                 {
                     listener["attachedRoutes"] = models;
+                }
+
+                // Each gateway of the fleet answers on its own hostname, so a request (a probe) must carry it.
+                foreach (var listener in (copy["spec"]?["listeners"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    listener["hostname"] = $"{GatewayName(j)}.{SimulatorCertificates.GatewayDomain}";
                 }
             }
 

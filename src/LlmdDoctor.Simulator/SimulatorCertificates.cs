@@ -21,9 +21,12 @@ internal sealed class SimulatorCertificates : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        Server = Issue("CN=llmd-doctor-simulator", ["localhost", "kubernetes.default.svc"]);
+        Server = Issue("CN=llmd-doctor-simulator", ["localhost", "kubernetes.default.svc", "*." + GatewayDomain]);
         EndpointPicker = SelfSigned("CN=epp, O=gateway-api-inference-extension");
     }
+
+    /// <summary>The apps domain of simulated gateway hostnames (generated fleets name their listeners under it); the server certificate names <c>*.</c> of it, as an OpenShift router's wildcard certificate does.</summary>
+    public const string GatewayDomain = "apps.llmd-sim.example.com";
 
     /// <summary>The CA (public part is what <c>CaFile</c> holds).</summary>
     public X509Certificate2 Ca { get; }

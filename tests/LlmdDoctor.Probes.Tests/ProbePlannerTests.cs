@@ -24,6 +24,26 @@ public class ProbePlannerTests
     }
 
     [Fact]
+    public void Probes_carry_the_host_their_route_answers_unless_the_gateway_s_configuration_names_one()
+    {
+        var flows = TestFlows.KServe("/ns/m", "https://203.0.113.7").Select(f => f with { Host = "models.apps.example.com" }).ToList();
+        flows.AddRange(TestFlows.KServe("/ns/m", "https://203.0.113.7").Select(f => f with { Host = "other.apps.example.com" }));
+
+        var plan = ProbePlanner.Build(flows, new ProbeSettings());
+        Assert.Equal(["models.apps.example.com", "other.apps.example.com"], plan.Groups.Select(g => g.Options.Host));
+        Assert.All(plan.Groups, g => Assert.Equal(3, g.Targets.Count()));
+
+        var configured = ProbePlanner.Build(flows, new ProbeSettings
+        {
+            Gateways = new Dictionary<string, GatewayProbeOptions> { ["openshift-ingress/maas-gateway"] = new() { Host = "configured.example.com" } },
+        });
+        Assert.All(configured.Groups, g => Assert.Equal("configured.example.com", g.Options.Host));
+
+        var anyHost = ProbePlanner.Build(TestFlows.KServe("/ns/m", "https://203.0.113.7"), new ProbeSettings());
+        Assert.Null(Assert.Single(anyHost.Groups).Options.Host);
+    }
+
+    [Fact]
     public void Direct_probe_of_the_catch_all_Service_only_when_in_cluster()
     {
         var flows = TestFlows.KServe("/ns/m", "http://gw");

@@ -49,6 +49,8 @@ public sealed class ScaleScenarioTests
         Assert.All(Of(scenario, "Gateway"), g => Assert.Equal("openshift-ai-inference", (string?)g["spec"]!["gatewayClassName"]));
         var routes = Of(scenario, "HTTPRoute").ToList();
         Assert.Equal(["model-01", "model-02"], routes.Select(r => (string?)r["metadata"]!["namespace"]).Order(StringComparer.Ordinal));
+        Assert.Equal(["gw-001.apps.llmd-sim.example.com"], Of(scenario, "Gateway").Where(g => Name(g) == "gw-001")
+            .SelectMany(g => ((JsonArray)g["spec"]!["listeners"]!).Select(l => (string?)l!["hostname"])));
         Assert.All(routes, r =>
         {
             Assert.Equal(["gw-001", "gw-002", "gw-003"], ((JsonArray)r["spec"]!["parentRefs"]!).Select(p => (string?)p!["name"]));
@@ -94,10 +96,19 @@ public sealed class ScaleScenarioTests
         {
             foreach (var ns in new[] { "model-01", "model-02" })
             {
+                var url = new Uri(cluster.GatewayAddresses[$"openshift-ingress/{gateway}"][0], $"/{ns}/qwen3-0-6b/v1/chat/completions");
                 var clock = Stopwatch.StartNew();
-                using var chat = await client.PostAsync(new Uri(cluster.GatewayAddresses[$"openshift-ingress/{gateway}"][0], $"/{ns}/qwen3-0-6b/v1/chat/completions"), Clients.Json(Clients.Chat));
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = Clients.Json(Clients.Chat) };
+                request.Headers.Host = $"{gateway}.apps.llmd-sim.example.com";
+                using var chat = await client.SendAsync(request);
                 Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
                 Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(150), $"{gateway} {ns}: answered after {clock.Elapsed}");
+
+                // The listener answers its own hostname only: Envoy's 404 route_not_found for any other Host.
+                using var wrongHost = new HttpRequestMessage(HttpMethod.Post, url) { Content = Clients.Json(Clients.Chat) };
+                wrongHost.Headers.Host = "gw-999.apps.llmd-sim.example.com";
+                using var notFound = await client.SendAsync(wrongHost);
+                Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
             }
         }
     }

@@ -55,6 +55,12 @@ public sealed record RequestFlow
     /// <summary><c>scheme://host[:port]</c> of the gateway listener, or null when the gateway has no address.</summary>
     public string? BaseUrl { get; init; }
 
+    /// <summary>
+    /// The Host a request needs to match this route on its listener (route <c>hostnames</c> ∩ listener <c>hostname</c>,
+    /// a wildcard made concrete, <see cref="GatewayHostnames"/>); null when any host matches.
+    /// </summary>
+    public string? Host { get; init; }
+
     public string GatewayKey => Gateway.Metadata.Key;
     public string RouteKey => Route.Metadata.Key;
     public bool IsPoolRoute => PrimaryBackend?.Kind == BackendKind.InferencePool;

@@ -14,6 +14,7 @@ public static class RequestFlowMap
             {
                 var parent = route.Spec.ParentRefs.First(p => p.RefersToGateway(route.Metadata.Ns, gateway.Metadata.Ns, gateway.Metadata.Name));
                 var baseUrl = BaseUrlOf(gateway, parent.SectionName);
+                var host = GatewayHostnames.ProbeHost(route.Spec.Hostnames, ListenerOf(gateway, parent.SectionName)?.Hostname);
                 for (var i = 0; i < route.Spec.Rules.Count; i++)
                 {
                     var rule = route.Spec.Rules[i];
@@ -36,6 +37,7 @@ public static class RequestFlowMap
                         EndpointPicker = pool is null ? null : $"{pool.Metadata.Ns}/{pool.PickerName}",
                         Model = ModelOf(cluster, route, pool, primary),
                         BaseUrl = baseUrl,
+                        Host = host,
                     });
                 }
             }
@@ -84,14 +86,16 @@ public static class RequestFlowMap
             return null;
         }
 
-        var listener = gateway.Spec.Listeners.FirstOrDefault(l => sectionName is null || l.Name == sectionName)
-            ?? gateway.Spec.Listeners.FirstOrDefault();
+        var listener = ListenerOf(gateway, sectionName);
         var https = listener?.Protocol is "HTTPS" or "TLS";
         var port = listener?.Port ?? (https ? 443 : 80);
         var host = address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;
         var defaultPort = https ? 443 : 80;
         return $"{(https ? "https" : "http")}://{host}{(port == defaultPort ? "" : $":{port}")}";
     }
+
+    private static GatewayListener? ListenerOf(Gateway gateway, string? sectionName) =>
+        gateway.Spec.Listeners.FirstOrDefault(l => sectionName is null || l.Name == sectionName) ?? gateway.Spec.Listeners.FirstOrDefault();
 
     private static string? ModelOf(ClusterSnapshot cluster, HttpRoute route, InferencePool? pool, FlowBackend? primary)
     {

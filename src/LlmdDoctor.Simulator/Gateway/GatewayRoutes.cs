@@ -10,9 +10,14 @@ internal sealed record RouteBackend(string Group, string Kind, string Namespace,
 
 /// <summary>One path match of an HTTPRoute rule, with everything needed to forward a matching request.</summary>
 /// <param name="EnvoyRouteName">Istio's route name: the rule's <c>name</c>, else <c>&lt;ns&gt;.&lt;route&gt;.&lt;index&gt;</c> (conversion.go).</param>
+/// <param name="Hosts">The hostnames the route answers on this gateway's listener (null: any host).</param>
 internal sealed record RouteMatch(string RouteNamespace, string RouteName, int RuleIndex, string EnvoyRouteName,
-    bool Exact, string Path, string? ReplacePrefix, string? ReplaceFullPath, IReadOnlyList<RouteBackend> Backends)
+    bool Exact, string Path, string? ReplacePrefix, string? ReplaceFullPath, IReadOnlyList<RouteBackend> Backends,
+    IReadOnlyList<string>? Hosts = null)
 {
+    /// <summary>Whether a request for <paramref name="host"/> (port removed) reaches this route's virtual host.</summary>
+    public bool MatchesHost(string host) => Hosts is null || Hosts.Any(h => Core.Cluster.GatewayHostnames.Matches(h, host));
+
     /// <summary>Whether <paramref name="path"/> matches: Exact, or PathPrefix on path-element boundaries (Gateway API; Envoy path_separated_prefix).</summary>
     public bool Matches(string path)
     {
@@ -55,12 +60,18 @@ internal sealed class GatewayRoutes
         foreach (var route in cluster.HttpRoutes)
         {
             var ns = ClusterModel.Ns(route);
-            var attached = (route["spec"]?["parentRefs"] as JsonArray ?? []).OfType<JsonObject>().Any(p =>
+            var parent = (route["spec"]?["parentRefs"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p =>
                 (string?)p["name"] == gatewayName && ((string?)p["namespace"] ?? ns) == gatewayNamespace && ((string?)p["kind"] ?? "Gateway") == "Gateway");
-            if (!attached)
+            if (parent is null)
             {
                 continue;
             }
+
+            var listeners = (cluster.Gateways.FirstOrDefault(g => ClusterModel.Ns(g) == gatewayNamespace && ClusterModel.Name(g) == gatewayName)?["spec"]?["listeners"] as JsonArray ?? [])
+                .OfType<JsonObject>().ToList();
+            var listener = listeners.FirstOrDefault(l => (string?)parent["sectionName"] is not { } section || (string?)l["name"] == section) ?? listeners.FirstOrDefault();
+            var hosts = Core.Cluster.GatewayHostnames.Effective(
+                [.. (route["spec"]?["hostnames"] as JsonArray ?? []).Select(h => (string?)h).OfType<string>()], (string?)listener?["hostname"]);
 
             var rules = (route["spec"]?["rules"] as JsonArray ?? []).OfType<JsonObject>().ToList();
             for (var index = 0; index < rules.Count; index++)
@@ -83,7 +94,7 @@ internal sealed class GatewayRoutes
                         (string?)path?["type"] == "Exact", (string?)path?["value"] ?? "/",
                         (string?)rewrite?["type"] == "ReplacePrefixMatch" ? (string?)rewrite["replacePrefixMatch"] : null,
                         (string?)rewrite?["type"] == "ReplaceFullPath" ? (string?)rewrite["replaceFullPath"] : null,
-                        backends));
+                        backends, hosts));
                 }
             }
         }
@@ -94,5 +105,6 @@ internal sealed class GatewayRoutes
 
     public IReadOnlyList<RouteMatch> All => _matches;
 
-    public RouteMatch? Match(string path) => _matches.FirstOrDefault(m => m.Matches(path));
+    /// <summary>The first rule matching <paramref name="path"/> among the routes answering <paramref name="host"/> (any route when null).</summary>
+    public RouteMatch? Match(string path, string? host = null) => _matches.FirstOrDefault(m => (host is null || m.MatchesHost(host)) && m.Matches(path));
 }

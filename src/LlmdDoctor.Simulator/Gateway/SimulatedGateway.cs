@@ -90,7 +90,7 @@ internal sealed class SimulatedGateway : IAsyncDisposable
         }
 
         var path = request.Path.Value ?? "/";
-        var match = _routes.Match(path);
+        var match = _routes.Match(path, request.Host.Host);
         var envoy = Envoy;
         var envoyRoute = match is not null && envoy?.RoutesNamed(match.EnvoyRouteName) is [var first, ..] ? first : null;
         if (match is null || (envoy is not null && envoyRoute is null))

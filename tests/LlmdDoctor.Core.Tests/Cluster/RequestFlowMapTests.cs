@@ -35,6 +35,17 @@ public sealed class RequestFlowMapTests
         Assert.All(flows, f => Assert.Null(f.BaseUrl));
     }
 
+    [Fact]
+    public void Flows_carry_the_host_of_the_route_and_listener_hostnames()
+    {
+        Assert.All(RequestFlowMap.Build(new ClusterFixture().Snapshot()), f => Assert.Null(f.Host));
+
+        var fixture = new ClusterFixture()
+            .Mutate("Gateway", "openshift-ai-inference", o => o["spec"]!["listeners"]![0]!["hostname"] = "*.apps.example.com")
+            .Mutate("HTTPRoute", "qwen3-0-6b-kserve-route", o => o["spec"]!["hostnames"] = new System.Text.Json.Nodes.JsonArray("models.apps.example.com"));
+        Assert.All(RequestFlowMap.Build(fixture.Snapshot()), f => Assert.Equal("models.apps.example.com", f.Host));
+    }
+
     [Theory]
     [InlineData("/ns/m/v1/chat/completions", "/ns/m")]
     [InlineData("/ns/m/v1/completions", "/ns/m")]
