@@ -18,6 +18,13 @@ public sealed record Finding(
     public DateTimeOffset FirstSeen { get; init; }
     public DateTimeOffset LastSeen { get; init; }
 
-    /// <summary>Identity across cycles: the same code on the same subject for the same evidence key is one finding.</summary>
-    public string Identity => $"{Code}|{Subject.Kind}|{Subject.Key}|{(Evidence.TryGetValue("route", out var r) ? r : "")}|{(Evidence.TryGetValue("probe", out var p) ? p : "")}";
+    /// <summary>
+    /// Evidence that tells apart several findings of one code on one subject (a route, a probe, a known issue, a
+    /// route rule or alert rule, a route parent). Evidence that changes while the problem stays (counts, detail,
+    /// status) is not part of it.
+    /// </summary>
+    public static IReadOnlyList<string> IdentityKeys { get; } = ["route", "probe", "issue", "rule", "parent"];
+
+    /// <summary>Identity across cycles: the same code on the same subject with the same <see cref="IdentityKeys"/> evidence is one finding.</summary>
+    public string Identity => $"{Code}|{Subject.Kind}|{Subject.Key}|{string.Join("|", IdentityKeys.Select(k => Evidence.TryGetValue(k, out var v) ? v : ""))}";
 }

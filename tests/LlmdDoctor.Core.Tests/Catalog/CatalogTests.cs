@@ -130,4 +130,17 @@ public sealed partial class CatalogTests
         var finding = FindingCatalog.GatewayNotReady.At(subject, ("gateway", "ns/gw"), ("reason", "no address"));
         Assert.Equal("Gateway ns/gw is not ready: no address", finding.Message);
     }
+
+    [Fact]
+    public void Findings_of_one_code_on_one_subject_are_told_apart_by_identity_evidence_only()
+    {
+        var gateway = Subject.Gateway("openshift-ingress", "maas-gateway");
+        var a = FindingCatalog.KnownIssue.At(gateway, ("issue", "envoy-39740"), ("detail", "Envoy 1.34.1"));
+        var b = FindingCatalog.KnownIssue.At(gateway, ("issue", "envoy-36520"), ("detail", "Envoy 1.34.1"));
+        var aLater = FindingCatalog.KnownIssue.At(gateway, ("issue", "envoy-39740"), ("detail", "Envoy 1.34.2"));
+
+        Assert.NotEqual(a.Identity, b.Identity);
+        Assert.Equal(a.Identity, aLater.Identity);
+        Assert.NotEqual(a.Identity, FindingCatalog.KnownIssue.At(Subject.Gateway("openshift-ingress", "other"), ("issue", "envoy-39740"), ("detail", "x")).Identity);
+    }
 }
