@@ -13,8 +13,9 @@ public static class RequestFlowMap
             foreach (var route in cluster.RoutesOf(gateway).OrderBy(r => r.Metadata.Key, StringComparer.Ordinal))
             {
                 var parent = route.Spec.ParentRefs.First(p => p.RefersToGateway(route.Metadata.Ns, gateway.Metadata.Ns, gateway.Metadata.Name));
-                var baseUrl = BaseUrlOf(gateway, parent.SectionName);
-                var host = GatewayHostnames.ProbeHost(route.Spec.Hostnames, ListenerOf(gateway, parent.SectionName)?.Hostname);
+                var listener = ListenerOf(gateway, parent.SectionName);
+                var baseUrl = BaseUrlOf(gateway, listener);
+                var host = GatewayHostnames.ProbeHost(route.Spec.Hostnames, listener?.Hostname);
                 for (var i = 0; i < route.Spec.Rules.Count; i++)
                 {
                     var rule = route.Spec.Rules[i];
@@ -78,7 +79,7 @@ public static class RequestFlowMap
         return new FlowBackend(BackendKind.Other, $"{b.Group}/{b.Kind}", ns, b.Name, b.Port, weight, Exists: true);
     }
 
-    private static string? BaseUrlOf(Gateway gateway, string? sectionName)
+    private static string? BaseUrlOf(Gateway gateway, GatewayListener? listener)
     {
         var address = gateway.Status.Addresses.FirstOrDefault()?.Value;
         if (string.IsNullOrEmpty(address))
@@ -86,7 +87,6 @@ public static class RequestFlowMap
             return null;
         }
 
-        var listener = ListenerOf(gateway, sectionName);
         var https = listener?.Protocol is "HTTPS" or "TLS";
         var port = listener?.Port ?? (https ? 443 : 80);
         var host = address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;

@@ -50,7 +50,7 @@ internal static class RouteReader
                 }
                 else if (tokens.NameIs("route"u8))
                 {
-                    cluster = ReadActionCluster(ref tokens);
+                    cluster = ReadStringProperty(ref tokens, "cluster"u8);
                 }
                 else if ((spelling = Spelling(ref tokens, "typed_per_filter_config"u8, "typedPerFilterConfig"u8)) != FieldSpelling.None)
                 {
@@ -97,7 +97,7 @@ internal static class RouteReader
             }
             else if ((spelling = Spelling(ref tokens, "safe_regex"u8, "safeRegex"u8)) != FieldSpelling.None)
             {
-                regex.Set(spelling, ReadRegex(ref tokens));
+                regex.Set(spelling, ReadStringProperty(ref tokens, "regex"u8));
             }
             else
             {
@@ -112,42 +112,22 @@ internal static class RouteReader
             : null;
     }
 
-    /// <summary>With the current token the <c>safe_regex</c> property name: its <c>regex</c>.</summary>
-    private static string? ReadRegex(ref JsonTokenStream tokens)
-    {
-        tokens.Expect();
-        string? regex = null;
-        if (tokens.EnterObject(out var depth))
-        {
-            while (tokens.NextProperty(depth))
-            {
-                if (tokens.NameIs("regex"u8))
-                {
-                    regex = tokens.ReadStringValue();
-                }
-                else
-                {
-                    tokens.Skip();
-                }
-            }
-        }
-
-        return regex;
-    }
-
-    /// <summary>With the current token the <c>route</c> (RouteAction) property name: its <c>cluster</c>.</summary>
+    /// <summary>
+    /// With the current token the name of an object property (<c>route</c>, a RouteAction; <c>safe_regex</c>, a
+    /// RegexMatcher): that object's string property <paramref name="name"/>; null when absent or not an object.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ReadActionCluster(ref JsonTokenStream tokens)
+    private static string? ReadStringProperty(ref JsonTokenStream tokens, ReadOnlySpan<byte> name)
     {
         tokens.Expect();
-        string? cluster = null;
+        string? value = null;
         if (tokens.EnterObject(out var depth))
         {
             while (tokens.NextProperty(depth))
             {
-                if (tokens.NameIs("cluster"u8))
+                if (tokens.NameIs(name))
                 {
-                    cluster = tokens.ReadStringValue();
+                    value = tokens.ReadStringValue();
                 }
                 else
                 {
@@ -156,6 +136,6 @@ internal static class RouteReader
             }
         }
 
-        return cluster;
+        return value;
     }
 }
