@@ -180,51 +180,8 @@ public static partial class ScaleScenario
         /// <summary>Every list entry naming the template gateway (parentRefs, status.parents, router gateway refs) becomes one entry per gateway.</summary>
         public JsonObject AttachToEveryGateway(JsonObject o)
         {
-            Walk(o);
+            Multiply(o, (_, item) => RefersToTemplateGateway(item), gateways, GatewayText);
             return o;
-
-            void Walk(JsonNode? node)
-            {
-                switch (node)
-                {
-                    case JsonObject obj:
-                        foreach (var (_, value) in obj.ToList())
-                        {
-                            Walk(value);
-                        }
-
-                        break;
-                    case JsonArray array:
-                        var items = array.ToList();
-                        if (!items.Any(RefersToTemplateGateway))
-                        {
-                            foreach (var item in items)
-                            {
-                                Walk(item);
-                            }
-
-                            break;
-                        }
-
-                        array.Clear();
-                        foreach (var item in items)
-                        {
-                            if (!RefersToTemplateGateway(item))
-                            {
-                                array.Add(item);
-                                continue;
-                            }
-
-                            var text = item!.ToJsonString(Compact);
-                            for (var j = 1; j <= gateways; j++)
-                            {
-                                array.Add(JsonNode.Parse(GatewayText(text, j)));
-                            }
-                        }
-
-                        break;
-                }
-            }
         }
 
         public byte[] EnvoyFile(string file, byte[] content, int j)
@@ -232,8 +189,10 @@ public static partial class ScaleScenario
             var text = Encoding.UTF8.GetString(content);
             if (file == "config_dump.json")
             {
+                // Clusters and routes of the template model appear once per model, as istiod pushes one set per HTTPRoute and Service.
                 var dump = JsonNode.Parse(text)!;
-                ExpandModels(dump);
+                Multiply(dump, (key, item) => key is "dynamic_active_clusters" or "routes" && item?.ToJsonString(Compact).Contains(TemplateNamespace, StringComparison.Ordinal) == true,
+                    models, ModelText);
                 text = dump.ToJsonString(Compact);
             }
             else if (file is "stats.txt" or "clusters.txt")
@@ -259,44 +218,47 @@ public static partial class ScaleScenario
             return Encoding.UTF8.GetBytes(GatewayText(text, j));
         }
 
-        /// <summary>Clusters and routes of the template model appear once per model, as istiod pushes one set per HTTPRoute and Service.</summary>
-        private void ExpandModels(JsonNode? node)
+        /// <summary>
+        /// Walks <paramref name="node"/>; in every list (under property <c>key</c>) each entry <paramref name="selects"/>
+        /// takes is replaced by <paramref name="count"/> copies, copy <c>i</c> rewritten by <paramref name="rewrite"/>(text, i).
+        /// </summary>
+        private static void Multiply(JsonNode? node, Func<string?, JsonNode?, bool> selects, int count, Func<string, int, string> rewrite, string? key = null)
         {
             switch (node)
             {
                 case JsonObject obj:
-                    foreach (var (key, value) in obj.ToList())
+                    foreach (var (name, value) in obj.ToList())
                     {
-                        if (key is "dynamic_active_clusters" or "routes" && value is JsonArray array)
-                        {
-                            var items = array.ToList();
-                            array.Clear();
-                            foreach (var item in items)
-                            {
-                                var itemText = item?.ToJsonString(Compact) ?? "null";
-                                if (!itemText.Contains(TemplateNamespace, StringComparison.Ordinal))
-                                {
-                                    array.Add(item);
-                                    continue;
-                                }
-
-                                for (var i = 1; i <= models; i++)
-                                {
-                                    array.Add(JsonNode.Parse(ModelText(itemText, i)));
-                                }
-                            }
-                        }
-                        else
-                        {
-                            ExpandModels(value);
-                        }
+                        Multiply(value, selects, count, rewrite, name);
                     }
 
                     break;
                 case JsonArray array:
-                    foreach (var item in array)
+                    var items = array.ToList();
+                    if (!items.Any(item => selects(key, item)))
                     {
-                        ExpandModels(item);
+                        foreach (var item in items)
+                        {
+                            Multiply(item, selects, count, rewrite);
+                        }
+
+                        break;
+                    }
+
+                    array.Clear();
+                    foreach (var item in items)
+                    {
+                        if (!selects(key, item))
+                        {
+                            array.Add(item);
+                            continue;
+                        }
+
+                        var text = item!.ToJsonString(Compact);
+                        for (var i = 1; i <= count; i++)
+                        {
+                            array.Add(JsonNode.Parse(rewrite(text, i)));
+                        }
                     }
 
                     break;
