@@ -159,6 +159,14 @@ public sealed class PrometheusServer
 
 public sealed class PrometheusServerSpec
 {
+    /// <summary>
+    /// When true the operator restricts every ServiceMonitor/PodMonitor to its own namespace whatever its
+    /// <c>namespaceSelector</c> says (prometheus-operator pkg/prometheus/promcfg.go getNamespacesFromNamespaceSelector,
+    /// v0.93). OpenShift's User Workload Monitoring Prometheus sets it (cluster-monitoring-operator
+    /// assets/prometheus-user-workload/prometheus.yaml @f581865b).
+    /// </summary>
+    public bool IgnoreNamespaceSelectors { get; set; }
+
     public LabelSelector? ServiceMonitorSelector { get; set; }
     public LabelSelector? ServiceMonitorNamespaceSelector { get; set; }
     public LabelSelector? PodMonitorSelector { get; set; }

@@ -17,6 +17,12 @@ public sealed record MonitorRef(
     NamespaceSelector? NamespaceSelector,
     IReadOnlyList<MonitorEndpoint> Endpoints)
 {
+    /// <summary>
+    /// Who makes the Prometheus that reads this monitor ignore its <c>namespaceSelector</c> (so it only finds
+    /// targets in its own namespace), or null when the selector is honoured. See <see cref="MonitorSelection.WhoIgnoresNamespaceSelector"/>.
+    /// </summary>
+    public string? NamespaceSelectorIgnoredBy { get; init; }
+
     public string KindName => Kind.ToString();
 
     public string Key => Metadata.Key;
@@ -37,27 +43,35 @@ public sealed record MonitorRef(
 
     public static IReadOnlyList<MonitorRef> All(ClusterSnapshot snapshot) =>
     [
-        .. snapshot.ServiceMonitors.Select(m => new MonitorRef(MonitorKind.ServiceMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.Endpoints)),
-        .. snapshot.PodMonitors.Select(m => new MonitorRef(MonitorKind.PodMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.PodMetricsEndpoints)),
+        .. snapshot.ServiceMonitors.Select(m => WithReader(snapshot, new MonitorRef(MonitorKind.ServiceMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.Endpoints))),
+        .. snapshot.PodMonitors.Select(m => WithReader(snapshot, new MonitorRef(MonitorKind.PodMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.PodMetricsEndpoints))),
     ];
+
+    private static MonitorRef WithReader(ClusterSnapshot snapshot, MonitorRef monitor) =>
+        monitor with { NamespaceSelectorIgnoredBy = MonitorSelection.WhoIgnoresNamespaceSelector(snapshot, monitor) };
 
     /// <summary>
     /// Prometheus Operator semantics: no namespaceSelector (or an empty one) means the monitor's own namespace;
-    /// <c>any: true</c> means every namespace.
+    /// <c>any: true</c> means every namespace; a Prometheus with <c>ignoreNamespaceSelectors</c> means its own namespace only.
     /// </summary>
-    public bool LooksIn(string ns) => NamespaceSelector switch
+    public bool LooksIn(string ns) => NamespaceSelectorIgnoredBy is not null ? ns == Metadata.Ns : NamespaceSelector switch
     {
         { Any: true } => true,
         { MatchNames.Count: > 0 } s => s.MatchNames.Contains(ns),
         _ => ns == Metadata.Ns,
     };
 
-    public string DescribeNamespaces() => NamespaceSelector switch
-    {
-        { Any: true } => "all namespaces",
-        { MatchNames.Count: > 0 } s => "namespace(s) " + string.Join(", ", s.MatchNames),
-        _ => $"its own namespace {Metadata.Ns}",
-    };
+    /// <summary>Whether the monitor asks for other namespaces than its own (a namespaceSelector that would matter if honoured).</summary>
+    public bool AsksForOtherNamespaces => NamespaceSelector is { Any: true } || NamespaceSelector is { MatchNames.Count: > 0 } s && s.MatchNames.Any(n => n != Metadata.Ns);
+
+    public string DescribeNamespaces() => NamespaceSelectorIgnoredBy is { } who && AsksForOtherNamespaces
+        ? $"its own namespace {Metadata.Ns} ({who} sets ignoreNamespaceSelectors: true, so the namespaceSelector is ignored)"
+        : NamespaceSelectorIgnoredBy is not null ? $"its own namespace {Metadata.Ns}" : NamespaceSelector switch
+        {
+            { Any: true } => "all namespaces",
+            { MatchNames.Count: > 0 } s => "namespace(s) " + string.Join(", ", s.MatchNames),
+            _ => $"its own namespace {Metadata.Ns}",
+        };
 }
 
 /// <summary>What a monitor actually scrapes: the pods it reaches, or why it reaches none.</summary>
@@ -169,7 +183,9 @@ public static class MonitorTargets
     }
 
     private static string NothingSelected(string kind, MonitorRef monitor, List<string> elsewhere) => elsewhere.Count > 0
-        ? $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the namespaceSelector looks only in {monitor.DescribeNamespaces()}"
+        ? monitor.NamespaceSelectorIgnoredBy is not null && monitor.AsksForOtherNamespaces
+            ? $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the monitor only finds targets in {monitor.DescribeNamespaces()}: create it in the namespace of its targets"
+            : $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the namespaceSelector looks only in {monitor.DescribeNamespaces()}"
         : $"selector {Selector(monitor)} matches no {kind} in {monitor.DescribeNamespaces()}";
 
     private static string Selector(MonitorRef monitor) => monitor.Selector.IsEmpty ? "{}" : monitor.Selector.ToString();

@@ -71,10 +71,10 @@ public static class MonitoringFixtures
         """;
 
     public static string PrometheusServer(string smNamespaceSelector = "{}", string smSelector = "{}", string pmNamespaceSelector = "{}", string pmSelector = "{}",
-        string ruleSelector = "{}", string ruleNamespaceSelector = "{}") =>
+        string ruleSelector = "{}", string ruleNamespaceSelector = "{}", bool ignoreNamespaceSelectors = false) =>
         $$$"""
         {"apiVersion":"monitoring.coreos.com/v1","kind":"Prometheus","metadata":{"name":"kps","namespace":"llm-d-monitoring"},
-         "spec":{"serviceMonitorNamespaceSelector":{{{smNamespaceSelector}}},"serviceMonitorSelector":{{{smSelector}}},
+         "spec":{"ignoreNamespaceSelectors":{{{(ignoreNamespaceSelectors ? "true" : "false")}}},"serviceMonitorNamespaceSelector":{{{smNamespaceSelector}}},"serviceMonitorSelector":{{{smSelector}}},
                  "podMonitorNamespaceSelector":{{{pmNamespaceSelector}}},"podMonitorSelector":{{{pmSelector}}},
                  "ruleSelector":{{{ruleSelector}}},"ruleNamespaceSelector":{{{ruleNamespaceSelector}}}}}
         """;
