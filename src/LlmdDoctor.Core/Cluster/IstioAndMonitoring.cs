@@ -226,6 +226,9 @@ public sealed class GrafanaDatasource
 public sealed class GrafanaDatasourceSpec
 {
     public LabelSelector InstanceSelector { get; set; } = new();
+
+    /// <summary>Match Grafana instances in every namespace, not only the object's own (grafana-operator api/v1beta1/common.go).</summary>
+    public bool AllowCrossNamespaceImport { get; set; }
     public string? Uid { get; set; }
     public GrafanaDatasourceBody Datasource { get; set; } = new();
     public List<GrafanaValueFrom> ValuesFrom { get; set; } = [];
@@ -268,6 +271,9 @@ public sealed class GrafanaDashboard
 public sealed class GrafanaDashboardSpec
 {
     public LabelSelector InstanceSelector { get; set; } = new();
+
+    /// <summary>Match Grafana instances in every namespace, not only the object's own (grafana-operator api/v1beta1/common.go).</summary>
+    public bool AllowCrossNamespaceImport { get; set; }
 
     /// <summary>The dashboard model as a JSON string (<c>spec.json</c>).</summary>
     public string? Json { get; set; }

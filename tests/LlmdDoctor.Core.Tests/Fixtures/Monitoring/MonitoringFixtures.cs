@@ -99,10 +99,17 @@ public static class MonitoringFixtures
             """;
     }
 
-    public static string GrafanaObject(string kind, string name, string status) =>
+    public static string GrafanaInstance(string name = "llm-d-grafana", string ns = "llm-d-monitoring", string labels = """{"dashboards":"llm-d-grafana"}""",
+        string status = """{"stage":"complete","stageStatus":"success"}""") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"Grafana","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
+         "spec":{},"status":{{{status}}}}
+        """;
+
+    public static string GrafanaObject(string kind, string name, string status, bool crossNamespace = false) =>
         $$$"""
         {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"{{{kind}}}","metadata":{"name":"{{{name}}}","namespace":"llm-d-monitoring"},
-         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"allowCrossNamespaceImport":{{{(crossNamespace ? "true" : "false")}}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}},
          "status":{{{status}}}}
         """;
 
