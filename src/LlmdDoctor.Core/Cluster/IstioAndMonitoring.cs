@@ -139,6 +139,75 @@ public sealed class MonitorEndpoint
     public string? Path { get; set; }
     public string? Interval { get; set; }
     public List<RelabelConfig> MetricRelabelings { get; set; } = [];
+
+    /// <summary>Secrets the endpoint's credentials come from; prometheus-operator rejects the whole monitor when one is missing.</summary>
+    public KeyRef? BearerTokenSecret { get; set; }
+    public MonitorAuthorization? Authorization { get; set; }
+    public MonitorBasicAuth? BasicAuth { get; set; }
+    public MonitorTlsConfig? TlsConfig { get; set; }
+
+    /// <summary>Every Secret name the endpoint reads, with the field that names it.</summary>
+    public IEnumerable<(string Field, string Secret)> SecretReferences()
+    {
+        if (BearerTokenSecret is { Name.Length: > 0 } bearer)
+        {
+            yield return ("bearerTokenSecret", bearer.Name);
+        }
+
+        if (Authorization?.Credentials is { Name.Length: > 0 } credentials)
+        {
+            yield return ("authorization.credentials", credentials.Name);
+        }
+
+        if (BasicAuth?.Username is { Name.Length: > 0 } user)
+        {
+            yield return ("basicAuth.username", user.Name);
+        }
+
+        if (BasicAuth?.Password is { Name.Length: > 0 } password)
+        {
+            yield return ("basicAuth.password", password.Name);
+        }
+
+        if (TlsConfig?.Ca?.Secret is { Name.Length: > 0 } ca)
+        {
+            yield return ("tlsConfig.ca.secret", ca.Name);
+        }
+
+        if (TlsConfig?.Cert?.Secret is { Name.Length: > 0 } cert)
+        {
+            yield return ("tlsConfig.cert.secret", cert.Name);
+        }
+
+        if (TlsConfig?.KeySecret is { Name.Length: > 0 } key)
+        {
+            yield return ("tlsConfig.keySecret", key.Name);
+        }
+    }
+}
+
+public sealed class MonitorAuthorization
+{
+    public KeyRef? Credentials { get; set; }
+}
+
+public sealed class MonitorBasicAuth
+{
+    public KeyRef? Username { get; set; }
+    public KeyRef? Password { get; set; }
+}
+
+public sealed class MonitorTlsConfig
+{
+    public MonitorSecretOrConfigMap? Ca { get; set; }
+    public MonitorSecretOrConfigMap? Cert { get; set; }
+    public KeyRef? KeySecret { get; set; }
+}
+
+public sealed class MonitorSecretOrConfigMap
+{
+    public KeyRef? Secret { get; set; }
+    public KeyRef? ConfigMap { get; set; }
 }
 
 public sealed class RelabelConfig

@@ -88,7 +88,31 @@ public sealed record MonitorMatch(MonitorRef Monitor, IReadOnlyList<Pod> Covered
 public static class MonitorTargets
 {
     public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor) =>
-        monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+        Rejection(snapshot, monitor) is { } rejected
+            ? new(monitor, [], rejected)
+            : monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+
+    /// <summary>
+    /// prometheus-operator drops a whole monitor whose endpoint names a Secret that does not exist in the monitor's
+    /// namespace (pkg/prometheus/resource_selector.go checkServiceMonitor/checkPodMonitor, v0.93): it then scrapes
+    /// nothing. Only judged when Secrets were collected at all (a bundle of manifests usually has none).
+    /// </summary>
+    public static string? Rejection(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        if (snapshot.Secrets.Count == 0)
+        {
+            return null;
+        }
+
+        var missing = monitor.Endpoints
+            .SelectMany((e, i) => e.SecretReferences().Select(r => (Index: i, r.Field, r.Secret)))
+            .Where(r => !snapshot.Secrets.Any(s => s.Metadata.Ns == monitor.Metadata.Ns && s.Metadata.Name == r.Secret))
+            .ToList();
+        return missing.Count == 0
+            ? null
+            : "prometheus-operator rejects the monitor and scrapes nothing: "
+                + string.Join("; ", missing.Select(m => $"endpoint {m.Index} {m.Field} names Secret {monitor.Metadata.Ns}/{m.Secret}, which does not exist"));
+    }
 
     private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
     {

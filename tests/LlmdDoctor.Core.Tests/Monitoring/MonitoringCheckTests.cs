@@ -46,6 +46,7 @@ public sealed class MonitoringCheckTests
         var notSynced = new GrafanaDatasourceNotSyncedCheck();
         var unhealthy = new GrafanaDatasourceUnhealthyCheck();
         var empty = new DashboardQueriesEmptyCheck();
+        var credentials = new DatasourceCredentialMissingCheck();
         var heartbeat = new AlertDeliveryBrokenCheck();
         var rules = new AlertRulesNotLoadedCheck();
         var thanos = "https://thanos-querier.openshift-monitoring.svc:9091";
@@ -98,6 +99,19 @@ public sealed class MonitoringCheckTests
                     VllmPodMonitor(ns: "llm-d-monitoring", namespaceSelector: """{"matchNames":["my-first-model"]}""")]), "LLMD0504", "Prometheus llm-d-monitoring/kps sets ignoreNamespaceSelectors"),
             Silent("0504 healthy twin: ignoreNamespaceSelectors and the monitor in the workload's namespace", nothing,
                 () => Cluster(PlainKubernetes(PrometheusServer(ignoreNamespaceSelectors: true)))),
+            Fires("0504 bearerTokenSecret names a missing Secret: prometheus-operator rejects the monitor", nothing,
+                () => Cluster(Without("ServiceMonitor", Secret("unrelated", ModelNs),
+                    EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}"""))),
+                "LLMD0504", "bearerTokenSecret names Secret my-first-model/kserve-metrics-reader-sa-secret, which does not exist"),
+            Fires("0504 authorization credentials Secret missing", nothing,
+                () => Cluster(Without("ServiceMonitor", Secret("unrelated", ModelNs),
+                    EppServiceMonitor(endpointExtra: ""","authorization":{"type":"Bearer","credentials":{"name":"metrics-token","key":"token"}}"""))),
+                "LLMD0504", "authorization.credentials names Secret my-first-model/metrics-token"),
+            Silent("0504 healthy twin: the bearer-token Secret exists", nothing,
+                () => Cluster(Without("ServiceMonitor", Secret("kserve-metrics-reader-sa-secret", ModelNs, "kubernetes.io/service-account-token"),
+                    EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
+            Silent("0504 healthy twin: no Secret collected at all (a manifest bundle) says nothing about the reference", nothing,
+                () => Cluster(Without("ServiceMonitor", EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
             Fires("0503 OpenShift UWM: the only vLLM monitor sits in another namespace, so nothing covers the pods", missing,
                 () => Cluster(Without("PodMonitor", VllmPodMonitor(ns: "llm-d-monitoring", namespaceSelector: """{"any":true}"""))), "LLMD0503", "kserve-llm-isvc-vllm-engine"),
             Fires("0504 ServiceMonitor port is a number, not the Service port name", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(port: "9090"))), "LLMD0504", "Service port name '9090'"),
@@ -151,6 +165,11 @@ public sealed class MonitoringCheckTests
             // LLMD0601–0603
             Silent("0601 healthy: datasource answered", unreachable, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
             Fires("0601 DNS failure", unreachable, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unreachable, "DNS", "thanos-querier.openshift-monitoring.svc does not resolve")] }), "LLMD0601", "DNS"),
+            Fires("0602 GrafanaDatasource valuesFrom names a missing Secret (no live call needed)", credentials,
+                () => Cluster(With(Secret("unrelated", "llm-d-monitoring"), DatasourceWithSecret("grafana-thanos-token"))), "LLMD0602", "Secret llm-d-monitoring/grafana-thanos-token, which does not exist"),
+            Silent("0602 healthy twin: the datasource's Secret exists", credentials,
+                () => Cluster(With(Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token"), DatasourceWithSecret("grafana-thanos-token")))),
+            Silent("0602 healthy twin: no Secret collected, nothing judged", credentials, () => Cluster(With(DatasourceWithSecret("grafana-thanos-token")))),
             Silent("0602 healthy: token accepted", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
             Fires("0602 HTTP 401", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unauthorized, "HTTP 401", "HTTP 401 using bearer token from file /var/run/secrets/token", HttpStatus: 401)] }), "LLMD0602", "HTTP 401"),
             Fires("0602 configured token Secret missing", unauthorized, () => Cluster(With("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other","namespace":"llm-d-monitoring"},"type":"Opaque"}"""),

@@ -64,10 +64,11 @@ public static class MonitoringFixtures
     }
 
     public static string EppServiceMonitor(string name = "kserve-llm-isvc-scheduler", string port = "metrics", string labels = "{}", bool rename = true,
-        string selector = """{"matchLabels":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/part-of":"llminferenceservice"}}""") =>
+        string selector = """{"matchLabels":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/part-of":"llminferenceservice"}}""",
+        string endpointExtra = "") =>
         $$$"""
         {"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{{{labels}}}},
-         "spec":{"selector":{{{selector}}},"endpoints":[{"port":"{{{port}}}","scheme":"https"{{{(rename ? ",\"metricRelabelings\":" + KServeRename : "")}}}}]}}
+         "spec":{"selector":{{{selector}}},"endpoints":[{"port":"{{{port}}}","scheme":"https"{{{endpointExtra}}}{{{(rename ? ",\"metricRelabelings\":" + KServeRename : "")}}}}]}}
         """;
 
     public static string PrometheusServer(string smNamespaceSelector = "{}", string smSelector = "{}", string pmNamespaceSelector = "{}", string pmSelector = "{}",
@@ -104,6 +105,17 @@ public static class MonitoringFixtures
         $$$"""
         {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"Grafana","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
          "spec":{},"status":{{{status}}}}
+        """;
+
+    public static string Secret(string name, string ns, string type = "Opaque") =>
+        $$$"""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"type":"{{{type}}}"}""";
+
+    public static string DatasourceWithSecret(string secret) =>
+        $$$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDatasource","metadata":{"name":"thanos-querier","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091",
+                 "secureJsonData":{"httpHeaderValue1":"Bearer ${token}"}},
+                 "valuesFrom":[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"{{{{secret}}}}","key":"token"}}}]}}
         """;
 
     public static string GrafanaObject(string kind, string name, string status, bool crossNamespace = false) =>
