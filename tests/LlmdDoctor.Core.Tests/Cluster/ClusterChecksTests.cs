@@ -35,6 +35,15 @@ public sealed class ClusterChecksTests
 
         // LLMD0103 RouteBackendMissing
         { "backends healthy", new RouteBackendMissingCheck(), f => f, [] },
+        { "route and service applied without namespace (both in default)", new RouteBackendMissingCheck(), f => f
+            .Mutate("HTTPRoute", "qwen3-0-6b-kserve-route", o => o["metadata"]!.AsObject().Remove("namespace"))
+            .Mutate("Service", "qwen3-0-6b-kserve-workload-svc", o => o["metadata"]!.AsObject().Remove("namespace"))
+            .Mutate("InferencePool", "qwen3-0-6b-inference-pool", o => o["metadata"]!.AsObject().Remove("namespace")), [] },
+        { "route without namespace, service elsewhere", new RouteBackendMissingCheck(), f => f
+            .Mutate("HTTPRoute", "qwen3-0-6b-kserve-route", o => o["metadata"]!.AsObject().Remove("namespace")),
+            ["LLMD0103 HTTPRoute default/qwen3-0-6b-kserve-route", "LLMD0103 HTTPRoute default/qwen3-0-6b-kserve-route",
+             "LLMD0103 HTTPRoute default/qwen3-0-6b-kserve-route", "LLMD0103 HTTPRoute default/qwen3-0-6b-kserve-route",
+             "LLMD0103 HTTPRoute default/qwen3-0-6b-kserve-route"] },
         { "service backend missing", new RouteBackendMissingCheck(), f => f.Remove("Service", "qwen3-0-6b-kserve-workload-svc"), [$"LLMD0103 {Route}"] },
         { "v1alpha2 pool missing", new RouteBackendMissingCheck(), f => f.Remove("InferencePool", "qwen3-0-6b-inference-pool", InferencePool.GroupV1Alpha2),
             [$"LLMD0103 {Route}", $"LLMD0103 {Route}"] },
