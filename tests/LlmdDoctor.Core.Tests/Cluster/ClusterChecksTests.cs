@@ -20,7 +20,33 @@ public sealed class ClusterChecksTests
             o => o["status"]!["addresses"] = new JsonArray()), [$"LLMD0101 {Gw}"] },
         { "gateway pod not ready", new GatewayNotReadyCheck(), f => f.Mutate("Pod", "openshift-ai-inference-abc",
             o => o["status"]!["conditions"]![0]!["status"] = "False"), [$"LLMD0101 {Gw}"] },
-        { "gateway without pods", new GatewayNotReadyCheck(), f => f.Remove("Pod", "openshift-ai-inference-abc"), [$"LLMD0101 {Gw}"] },
+        { "programmed gateway whose pods are not found: its status is the word", new GatewayNotReadyCheck(), f => f.Remove("Pod", "openshift-ai-inference-abc"), [] },
+        { "gateway neither programmed nor with pods", new GatewayNotReadyCheck(), f => f.Remove("Pod", "openshift-ai-inference-abc").Mutate("Gateway", "openshift-ai-inference",
+            o => o["status"]!["conditions"]![1]!["status"] = "False"), [$"LLMD0101 {Gw}"] },
+        { "status for the current generation", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference", o =>
+            {
+                o["metadata"]!["generation"] = 3;
+                o["status"]!["conditions"]![0]!["observedGeneration"] = 3;
+                o["status"]!["conditions"]![1]!["observedGeneration"] = 3;
+            }), [] },
+        { "programmed for an older generation", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference", o =>
+            {
+                o["metadata"]!["generation"] = 3;
+                o["status"]!["conditions"]![0]!["observedGeneration"] = 3;
+                o["status"]!["conditions"]![1]!["observedGeneration"] = 2;
+            }), [$"LLMD0101 {Gw}"] },
+        { "manifest without status (never reconciled): not collected", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference",
+            o => o.Remove("status")), [] },
+        { "live gateway without status: no controller answered", new GatewayNotReadyCheck(), f => f.Mutate("Gateway", "openshift-ai-inference", o =>
+            {
+                o.Remove("status");
+                o["metadata"]!["uid"] = "6b1f0c2e-1111-4c4c-9a9a-000000000001";
+            }), [$"LLMD0101 {Gw}"] },
+        { "istio manual deployment, ingress pod ready", new GatewayNotReadyCheck(), f => ManualIstio(f, ready: true), [] },
+        { "istio manual deployment, ingress pod not ready", new GatewayNotReadyCheck(), f => ManualIstio(f, ready: false), [$"LLMD0101 {Gw}"] },
+        { "envoy gateway, proxy ready", new GatewayNotReadyCheck(), f => EnvoyGateway(f, ready: true, merged: false), [] },
+        { "envoy gateway, proxy not ready", new GatewayNotReadyCheck(), f => EnvoyGateway(f, ready: false, merged: false), [$"LLMD0101 {Gw}"] },
+        { "envoy gateway merged, proxy not ready", new GatewayNotReadyCheck(), f => EnvoyGateway(f, ready: false, merged: true), [$"LLMD0101 {Gw}"] },
 
         // LLMD0102 HTTPRouteNotAccepted
         { "route healthy", new HttpRouteNotAcceptedCheck(), f => f, [] },
@@ -95,6 +121,24 @@ public sealed class ClusterChecksTests
             }), [] },
     };
 
+    /// <summary>Istio manual deployment: the Gateway names the existing ingress gateway Service; its pods carry no gateway-name label.</summary>
+    internal static ClusterFixture ManualIstio(ClusterFixture f, bool ready) => f
+        .Remove("Pod", "openshift-ai-inference-abc")
+        .Mutate("Gateway", "openshift-ai-inference", o => o["spec"]!["addresses"] = new JsonArray(
+            new JsonObject { ["type"] = "Hostname", ["value"] = "istio-ingressgateway.istio-system.svc.cluster.local" }))
+        .Add("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"istio-ingressgateway","namespace":"istio-system"},"spec":{"selector":{"istio":"ingressgateway"},"ports":[{"name":"http2","port":80}]}}""")
+        .Add("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"istio-ingressgateway-7c9","namespace":"istio-system","labels":{"istio":"ingressgateway"}},"status":{"phase":"Running","conditions":[{"type":"Ready","status":""" + $"\"{(ready ? "True" : "False")}\"" + "}]}}");
+
+    /// <summary>Envoy Gateway: the proxies live in envoy-gateway-system with owner labels (per Gateway, or per class when merged).</summary>
+    internal static ClusterFixture EnvoyGateway(ClusterFixture f, bool ready, bool merged) => f
+        .Remove("Pod", "openshift-ai-inference-abc")
+        .Add("""{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"openshift-ai-inference"},"spec":{"controllerName":"gateway.envoyproxy.io/gatewayclass-controller"}}""")
+        .Add("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"envoy-openshift-ingress-openshift-ai-inference-5f4","namespace":"envoy-gateway-system","labels":"""
+            + (merged
+                ? """{"gateway.envoyproxy.io/owning-gatewayclass":"openshift-ai-inference"}"""
+                : """{"gateway.envoyproxy.io/owning-gateway-name":"openshift-ai-inference","gateway.envoyproxy.io/owning-gateway-namespace":"openshift-ingress"}""")
+            + """},"status":{"phase":"Running","conditions":[{"type":"Ready","status":""" + $"\"{(ready ? "True" : "False")}\"" + "}]}}");
+
     [Theory]
     [MemberData(nameof(Rows))]
     public async Task Structural_checks(string row, ICheck check, Func<ClusterFixture, ClusterFixture> arrange, string[] expected)
@@ -110,6 +154,19 @@ public sealed class ClusterChecksTests
         var run = await new CheckRunner().RunAsync([new InferencePoolApiMismatchCheck()], fixture.Inputs());
         Assert.Empty(run.Findings);
         Assert.Contains("Istio version is unknown", Assert.Single(run.Skipped).Reason);
+    }
+
+    [Theory]
+    [InlineData("manifest without status", "is a manifest without status")]
+    [InlineData("programmed, pods not found", "is Programmed but its Envoy pods were not found")]
+    public async Task Gateway_readiness_that_cannot_be_concluded_is_a_skip_with_the_reason(string row, string reason)
+    {
+        var fixture = row == "manifest without status"
+            ? new ClusterFixture().Mutate("Gateway", "openshift-ai-inference", o => o.Remove("status"))
+            : new ClusterFixture().Remove("Pod", "openshift-ai-inference-abc");
+        var run = await new CheckRunner().RunAsync([new GatewayNotReadyCheck()], fixture.Inputs());
+        Assert.Empty(run.Findings);
+        Assert.Contains(reason, Assert.Single(run.Skipped).Reason);
     }
 
     [Fact]
