@@ -57,4 +57,7 @@ public sealed class ClusterSnapshot
         HttpRoutes.Where(r => r.Spec.ParentRefs.Any(p => p.RefersToGateway(r.Metadata.Ns, gateway.Metadata.Ns, gateway.Metadata.Name)));
 
     public const string GatewayNameLabel = "gateway.networking.k8s.io/gateway-name";
+
+    /// <summary>Why pod-based checks skip on an inventory without a single Pod (published manifests hold none).</summary>
+    public const string NoPodsCollected = "pods not collected: the inventory holds no Pod objects";
 }

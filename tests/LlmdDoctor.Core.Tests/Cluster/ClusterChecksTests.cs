@@ -54,8 +54,10 @@ public sealed class ClusterChecksTests
             o => o["status"]!["parents"]![0]!["conditions"]![0]!["status"] = "False"), [$"LLMD0102 {Route}"] },
         { "route refs unresolved", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
             o => o["status"]!["parents"]![0]!["conditions"]![1]!["status"] = "False"), [$"LLMD0102 {Route}"] },
-        { "route without status", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
-            o => o.Remove("status")), [$"LLMD0102 {Route}"] },
+        { "live route without status: no controller answered", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => { o.Remove("status"); o["metadata"]!["resourceVersion"] = "4711"; }), [$"LLMD0102 {Route}"] },
+        { "route manifest without status (never reconciled): not collected", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
+            o => o.Remove("status")), [] },
         { "route to an absent gateway is not this check's business", new HttpRouteNotAcceptedCheck(), f => f.Mutate("HTTPRoute", "qwen3-0-6b-kserve-route",
             o => { o["spec"]!["parentRefs"]![0]!["name"] = "elsewhere"; o.Remove("status"); }), [] },
 
@@ -79,9 +81,11 @@ public sealed class ClusterChecksTests
         { "pool not accepted", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
             o => o["status"]!["parent"]![0]!["conditions"]![0]!["status"] = "False", InferencePool.GroupV1Alpha2),
             ["LLMD0201 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
-        { "pool that receives traffic has no status", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
-            o => o.Remove("status"), InferencePool.GroupV1Alpha2),
+        { "live pool that receives traffic has no status", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => { o.Remove("status"); o["metadata"]!["uid"] = "2c8e9a10-0000-4000-8000-000000000002"; }, InferencePool.GroupV1Alpha2),
             ["LLMD0201 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
+        { "pool manifest without status (never reconciled): not collected", new InferencePoolNotAcceptedCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
+            o => o.Remove("status"), InferencePool.GroupV1Alpha2), [] },
 
         // LLMD0202 InferencePoolNoReadyEndpoints
         { "pool endpoints healthy", new InferencePoolNoReadyEndpointsCheck(), f => f, [] },
@@ -95,6 +99,8 @@ public sealed class ClusterChecksTests
             o => o["spec"]!["targetPortNumber"] = 8080, InferencePool.GroupV1Alpha2),
             ["LLMD0202 InferencePool my-first-model/qwen3-0-6b-inference-pool"] },
 
+        { "no Pod objects at all: pods not collected", new InferencePoolNoReadyEndpointsCheck(), NoPods, [] },
+
         // LLMD0203 EndpointPickerNotReady
         { "epp healthy", new EndpointPickerNotReadyCheck(), f => f, [] },
         { "epp service missing", new EndpointPickerNotReadyCheck(), f => f.Remove("Service", "qwen3-0-6b-epp-service"),
@@ -103,6 +109,10 @@ public sealed class ClusterChecksTests
             o => o["status"]!["conditions"]![0]!["status"] = "False"), ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
         { "pool picker port is not the epp grpc port", new EndpointPickerNotReadyCheck(), f => f.Mutate("InferencePool", "qwen3-0-6b-inference-pool",
             o => o["spec"]!["extensionRef"]!["portNumber"] = 9999, InferencePool.GroupV1Alpha2),
+            ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
+
+        { "no Pod objects at all: pod readiness not collected", new EndpointPickerNotReadyCheck(), NoPods, [] },
+        { "no Pod objects, EPP Service missing: still reported", new EndpointPickerNotReadyCheck(), f => NoPods(f).Remove("Service", "qwen3-0-6b-epp-service"),
             ["LLMD0203 Service my-first-model/qwen3-0-6b-epp-service"] },
 
         // LLMD0206 InferencePoolApiMismatch
@@ -120,6 +130,10 @@ public sealed class ClusterChecksTests
                 }
             }), [] },
     };
+
+    /// <summary>A bundle of published manifests: no Pod objects at all.</summary>
+    private static ClusterFixture NoPods(ClusterFixture f) => f
+        .Remove("Pod", "openshift-ai-inference-abc").Remove("Pod", "qwen3-0-6b-kserve-router-scheduler-xyz").Remove("Pod", "qwen3-0-6b-kserve-5d9f");
 
     /// <summary>Istio manual deployment: the Gateway names the existing ingress gateway Service; its pods carry no gateway-name label.</summary>
     internal static ClusterFixture ManualIstio(ClusterFixture f, bool ready) => f
@@ -154,6 +168,25 @@ public sealed class ClusterChecksTests
         var run = await new CheckRunner().RunAsync([new InferencePoolApiMismatchCheck()], fixture.Inputs());
         Assert.Empty(run.Findings);
         Assert.Contains("Istio version is unknown", Assert.Single(run.Skipped).Reason);
+    }
+
+    [Theory]
+    [InlineData("route", "is a manifest without status")]
+    [InlineData("pool", "is a manifest without status")]
+    [InlineData("endpoints", "pods not collected")]
+    [InlineData("epp", "pods not collected")]
+    public async Task Status_and_pods_that_were_never_collected_are_skips_with_the_reason(string row, string reason)
+    {
+        var (check, fixture) = row switch
+        {
+            "route" => ((ICheck)new HttpRouteNotAcceptedCheck(), new ClusterFixture().Mutate("HTTPRoute", "qwen3-0-6b-kserve-route", o => o.Remove("status"))),
+            "pool" => (new InferencePoolNotAcceptedCheck(), new ClusterFixture().Mutate("InferencePool", "qwen3-0-6b-inference-pool", o => o.Remove("status"), InferencePool.GroupV1Alpha2)),
+            "endpoints" => (new InferencePoolNoReadyEndpointsCheck(), NoPods(new ClusterFixture())),
+            _ => (new EndpointPickerNotReadyCheck(), NoPods(new ClusterFixture())),
+        };
+        var run = await new CheckRunner().RunAsync([check], fixture.Inputs());
+        Assert.Empty(run.Findings);
+        Assert.Contains(reason, Assert.Single(run.Skipped).Reason, StringComparison.Ordinal);
     }
 
     [Theory]
