@@ -73,6 +73,54 @@ public sealed class BundleReaderTests
 
     private const string GoodService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: good\n  namespace: ns\n";
 
+    [Fact]
+    public void Manifests_applied_without_a_namespace_are_read_into_default()
+    {
+        // As published upstream (GIE getting-started, llm-d guides): no metadata.namespace; kubectl apply puts them in default.
+        const string Manifest = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: llm-route
+            spec:
+              parentRefs:
+              - name: inference-gateway
+              rules:
+              - backendRefs:
+                - name: vllm-svc
+                  port: 8000
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: vllm-svc
+            spec:
+              ports:
+              - port: 8000
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: GatewayClass
+            metadata:
+              name: istio
+            spec:
+              controllerName: istio.io/gateway-controller
+            """;
+        var dir = Directory.CreateTempSubdirectory("bundle");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "manifest.yaml"), Manifest);
+            var snapshot = BundleReader.Read(dir.FullName).Snapshot;
+            Assert.Empty(snapshot.Problems);
+            Assert.Equal("default/llm-route", Assert.Single(snapshot.HttpRoutes).Metadata.Key);
+            Assert.NotNull(snapshot.FindService("default", "vllm-svc"));
+            Assert.Equal("istio", Assert.Single(snapshot.GatewayClasses).Metadata.Key);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: indent\n", "5:", "invalid YAML")]
     [InlineData("nested/bad.yml", "kind: Pod\nmetadata: {name: \"x}\n", "2:", "invalid YAML")]

@@ -50,13 +50,14 @@ public sealed class ClusterSnapshot
     public IEnumerable<Pod> PodsMatching(string ns, LabelSelector selector) =>
         Pods.Where(p => p.Metadata.Ns == ns && selector.Matches(p.Metadata.Labels));
 
-    /// <summary>Istio labels each gateway pod with <c>gateway.networking.k8s.io/gateway-name</c>.</summary>
-    public IEnumerable<Pod> GatewayPods(Gateway gateway) =>
-        Pods.Where(p => p.Metadata.Ns == gateway.Metadata.Ns
-            && p.Metadata.Labels.TryGetValue(GatewayNameLabel, out var n) && n == gateway.Metadata.Name);
+    /// <summary>The Envoy pods serving <paramref name="gateway"/>, found by its implementation's conventions (<see cref="GatewayProxies.Of"/>).</summary>
+    public IEnumerable<Pod> GatewayPods(Gateway gateway) => GatewayProxies.Of(this, gateway).Pods;
 
     public IEnumerable<HttpRoute> RoutesOf(Gateway gateway) =>
         HttpRoutes.Where(r => r.Spec.ParentRefs.Any(p => p.RefersToGateway(r.Metadata.Ns, gateway.Metadata.Ns, gateway.Metadata.Name)));
 
     public const string GatewayNameLabel = "gateway.networking.k8s.io/gateway-name";
+
+    /// <summary>Why pod-based checks skip on an inventory without a single Pod (published manifests hold none).</summary>
+    public const string NoPodsCollected = "pods not collected: the inventory holds no Pod objects";
 }

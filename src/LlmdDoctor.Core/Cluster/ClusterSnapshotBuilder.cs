@@ -8,9 +8,30 @@ namespace LlmdDoctor.Core.Cluster;
 /// Turns Kubernetes objects (as JSON, from the API server or a bundle) into a <see cref="ClusterSnapshot"/>.
 /// Accepts single objects and <c>List</c>s; unknown kinds are ignored; an object that does not fit its
 /// kind's shape is left out and recorded in <see cref="ClusterSnapshot.Problems"/> with where it came from.
+/// An object of a namespaced kind without <c>metadata.namespace</c> is placed in the default namespace, as
+/// <c>kubectl apply</c> would place it; cluster-scoped kinds keep no namespace.
 /// </summary>
-public sealed class ClusterSnapshotBuilder
+/// <param name="defaultNamespace">Where namespaced objects without a namespace live (kubectl's default: <c>default</c>).</param>
+public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnapshotBuilder.DefaultNamespace)
 {
+    public const string DefaultNamespace = "default";
+
+    /// <summary>
+    /// The cluster-scoped kinds among those the doctor reads or meets in bundles; every other kind is namespaced.
+    /// sailoperator.io Istio is cluster-scoped (<c>+kubebuilder:resource:scope=Cluster</c> in sail-operator api/v1).
+    /// </summary>
+    private static readonly HashSet<(string Group, string Kind)> ClusterScoped =
+    [
+        ("", "Namespace"), ("", "Node"), ("", "PersistentVolume"),
+        ("gateway.networking.k8s.io", "GatewayClass"),
+        ("sailoperator.io", "Istio"), ("sailoperator.io", "IstioRevision"), ("sailoperator.io", "IstioCNI"), ("sailoperator.io", "ZTunnel"),
+        ("apiextensions.k8s.io", "CustomResourceDefinition"),
+        ("rbac.authorization.k8s.io", "ClusterRole"), ("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"), ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        ("storage.k8s.io", "StorageClass"), ("scheduling.k8s.io", "PriorityClass"),
+        ("config.openshift.io", "ClusterVersion"), ("config.openshift.io", "Infrastructure"),
+    ];
+
     private readonly List<Namespace> _namespaces = [];
     private readonly List<GatewayClass> _gatewayClasses = [];
     private readonly List<Gateway> _gateways = [];
@@ -82,6 +103,11 @@ public sealed class ClusterSnapshotBuilder
         var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
         var name = obj["metadata"] is JsonObject m ? Str(m, "name") : null;
         var ns = obj["metadata"] is JsonObject m2 ? Str(m2, "namespace") : null;
+        if (string.IsNullOrEmpty(ns) && obj["metadata"] is JsonObject meta && !ClusterScoped.Contains((group, kind)))
+        {
+            ns = defaultNamespace;
+            meta["namespace"] = ns;
+        }
         var where = $"{origin}: {kind} {(ns is null ? "" : ns + "/")}{name}";
 
         if (kind == "Secret" && group == "")

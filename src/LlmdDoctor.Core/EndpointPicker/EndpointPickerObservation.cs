@@ -1,12 +1,19 @@
 namespace LlmdDoctor.Core.EndpointPicker;
 
-/// <summary>One gRPC health answer of an Endpoint Picker (port 9003: services liveness, readiness, ext_proc).</summary>
+/// <summary>One gRPC health answer of an Endpoint Picker (GIE default port 9003: services liveness, readiness, ext_proc).</summary>
 /// <param name="Service">The health service asked (<c>liveness</c>, <c>readiness</c>, <c>envoy.service.ext_proc.v3.ExternalProcessor</c>).</param>
 /// <param name="Status">SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN, or null when the call itself failed.</param>
 /// <param name="Error">Why the call failed (connect, TLS, deadline …), when it did.</param>
 public sealed record EndpointPickerHealth(string Service, string? Status, string? Error)
 {
     public bool Serving => Status == "SERVING";
+
+    /// <summary>
+    /// The EPP does not know that service name. GIE answers SERVICE_UNKNOWN only with leader election on, for names
+    /// other than liveness/readiness/ext_proc (cmd/epp/runner/health.go @v1.0.0 and @v1.5.0); it says nothing
+    /// about the EPP's health.
+    /// </summary>
+    public bool Unknown => Status == "SERVICE_UNKNOWN";
 }
 
 /// <summary>A direct ext_proc conversation with an Endpoint Picker, held the way Envoy holds it.</summary>
@@ -46,6 +53,14 @@ public sealed record EndpointPickerObservation(string PoolNamespace, string Pool
     public string Address { get; init; } = "";
 
     public IReadOnlyList<EndpointPickerHealth> Health { get; init; } = [];
+
+    /// <summary>Where gRPC health was asked (<c>Service svc:9003</c>, <c>pod p 10.0.0.7:9003</c>), when it was.</summary>
+    public string HealthTarget { get; init; } = "";
+
+    public int HealthPort { get; init; }
+
+    /// <summary>Why gRPC health was not asked (no health port exists), when it was not.</summary>
+    public string? HealthSkipped { get; init; }
 
     public EndpointPickerConversation? Conversation { get; init; }
 

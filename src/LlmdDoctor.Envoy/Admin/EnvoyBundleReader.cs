@@ -9,8 +9,8 @@ namespace LlmdDoctor.Envoy.Admin;
 public sealed record EnvoyBundle(IReadOnlyList<GatewayEnvoyData> Gateways, InputState ConfigState, InputState StatsState);
 
 /// <summary>
-/// Reads <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c> directories of a bundle (design §9) and maps each pod to its
-/// Gateway by the pod's <c>gateway.networking.k8s.io/gateway-name</c> label in the snapshot.
+/// Reads <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c> directories of a bundle (design §9) and maps each pod to the
+/// Gateway it serves (<see cref="GatewayOfPod"/>).
 /// </summary>
 public static class EnvoyBundleReader
 {
@@ -29,8 +29,8 @@ public static class EnvoyBundleReader
             foreach (var podDir in Directory.EnumerateDirectories(nsDir).Order(StringComparer.Ordinal))
             {
                 var pod = Path.GetFileName(podDir);
-                var gateway = GatewayOfPod(cluster, ns, pod);
-                data.Add(GatewayEnvoyDataReader.ReadPodDirectory(podDir, ns, gateway, pod, options));
+                var (gatewayNs, gateway) = GatewayOfPod(cluster, ns, pod);
+                data.Add(GatewayEnvoyDataReader.ReadPodDirectory(podDir, gatewayNs, gateway, pod, options));
             }
         }
 
@@ -38,17 +38,22 @@ public static class EnvoyBundleReader
     }
 
     /// <summary>
-    /// The gateway a pod serves: its gateway-name label; without the pod object, the name Istio's deployment
-    /// gives (<c>&lt;gateway&gt;-&lt;class&gt;-…</c>) is matched against the namespace's Gateways, longest first.
+    /// The gateway a pod serves: the Gateway whose proxies (<see cref="GatewayProxies"/>: Istio automated or manual
+    /// deployment, Envoy Gateway) include the pod; without the pod object, the name Istio's automated deployment
+    /// gives (<c>&lt;gateway&gt;-&lt;class&gt;-…</c>) is matched against the namespace's Gateways, longest first. A pod
+    /// that maps to no Gateway keeps its own namespace and name, so its dump is still analysed.
     /// </summary>
-    public static string GatewayOfPod(ClusterSnapshot cluster, string ns, string pod)
+    public static (string Namespace, string Name) GatewayOfPod(ClusterSnapshot cluster, string ns, string pod)
     {
-        var labelled = cluster.Pods.FirstOrDefault(p => p.Metadata.Ns == ns && p.Metadata.Name == pod)?.Metadata.Labels
-            .GetValueOrDefault(ClusterSnapshot.GatewayNameLabel);
-        return labelled
-            ?? cluster.Gateways.Where(g => g.Metadata.Ns == ns && pod.StartsWith(g.Metadata.Name + "-", StringComparison.Ordinal))
-                .Select(g => g.Metadata.Name).OrderByDescending(n => n.Length).FirstOrDefault()
-            ?? pod;
+        var served = cluster.Gateways.FirstOrDefault(g => GatewayProxies.Of(cluster, g).Pods.Any(p => p.Metadata.Ns == ns && p.Metadata.Name == pod));
+        if (served is not null)
+        {
+            return (served.Metadata.Ns, served.Metadata.Name);
+        }
+
+        var byName = cluster.Gateways.Where(g => g.Metadata.Ns == ns && pod.StartsWith(g.Metadata.Name + "-", StringComparison.Ordinal))
+            .Select(g => g.Metadata.Name).OrderByDescending(n => n.Length).FirstOrDefault();
+        return (ns, byName ?? pod);
     }
 
     /// <summary>

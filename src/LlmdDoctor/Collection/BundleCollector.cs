@@ -25,7 +25,8 @@ public static class BundleCollector
         written++;
         foreach (var gateway in inventory.Snapshot.Gateways)
         {
-            var pod = inventory.Snapshot.GatewayPods(gateway).OrderByDescending(p => p.IsReady).FirstOrDefault();
+            var proxies = GatewayProxies.Of(inventory.Snapshot, gateway);
+            var pod = proxies.Pods.OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
             if (pod is null)
             {
                 continue;
@@ -35,7 +36,7 @@ public static class BundleCollector
             {
                 try
                 {
-                    using var response = await client.PortForwardGetAsync(pod.Metadata.Ns, pod.Metadata.Name, EnvoyAdminCollector.AdminPort, path,
+                    using var response = await client.PortForwardGetAsync(pod.Metadata.Ns, pod.Metadata.Name, proxies.AdminPort, path,
                         config.Limits.MaxDumpBytes, config.Probe.Timeout, cancellation).ConfigureAwait(false);
                     if (response.StatusCode == 200)
                     {

@@ -7,14 +7,12 @@ using LlmdDoctor.Envoy.Grpc;
 namespace LlmdDoctor.Collection;
 
 /// <summary>
-/// Talks to each Endpoint Picker directly: gRPC health on its health port (GIE default 9003, h2c) and one
+/// Talks to each Endpoint Picker directly: gRPC health on a health port that exists (<see cref="EndpointPickerHealthTarget"/>, h2c) and one
 /// FULL_DUPLEX_STREAMED ext_proc conversation on the picker port (TLS, self-signed by default in GIE, so the
 /// doctor does not verify it here — whether the gateway trusts it is LLMD0204's business, read from Envoy stats).
 /// </summary>
 public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan timeout)
 {
-    public const int DefaultHealthPort = 9003;
-
     private static readonly string[] HealthServices = ["liveness", "readiness", "envoy.service.ext_proc.v3.ExternalProcessor"];
 
     public async Task<(IReadOnlyList<EndpointPickerObservation> Observations, InputState State)> CollectAsync(
@@ -37,14 +35,17 @@ public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan
     private async Task<EndpointPickerObservation> ObserveAsync(ClusterSnapshot cluster, IReadOnlyList<RequestFlow> flows, InferencePool pool, CancellationToken cancellation)
     {
         var ns = pool.Metadata.Ns;
-        var service = cluster.FindService(ns, pool.PickerName);
-        var healthPort = service?.Spec.Ports.FirstOrDefault(p => p.Name is "grpc-health" or "health")?.Port ?? DefaultHealthPort;
         var extProc = addresses.Resolve(ns, pool.PickerName, pool.PickerPort, "https");
-        var health = addresses.Resolve(ns, pool.PickerName, healthPort, "http");
-
+        var target = EndpointPickerHealthTarget.For(cluster, pool);
         var healthResults = new List<EndpointPickerHealth>();
-        using (var connection = new GrpcConnection(new GrpcConnectionOptions { Address = health, ConnectTimeout = timeout }))
+        var healthTarget = "";
+        if (target.CanAsk)
         {
+            var health = target.Service is { } svc
+                ? addresses.Resolve(ns, svc, target.Port, "http")
+                : addresses.ResolvePod(target.PodIp!, target.Port, "http");
+            healthTarget = target.Service is not null ? $"Service {ns}/{target.Service} port {target.Port}" : $"pod {ns}/{target.PodName} port {target.Port}";
+            using var connection = new GrpcConnection(new GrpcConnectionOptions { Address = health, ConnectTimeout = timeout });
             var client = new GrpcHealthClient(connection);
             foreach (var name in HealthServices)
             {
@@ -71,6 +72,9 @@ public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan
         {
             Address = extProc.ToString(),
             Health = healthResults,
+            HealthTarget = healthTarget,
+            HealthPort = target.Port,
+            HealthSkipped = target.SkipReason,
             Conversation = new EndpointPickerConversation
             {
                 Mode = "FULL_DUPLEX_STREAMED",

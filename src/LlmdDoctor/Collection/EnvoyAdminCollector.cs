@@ -9,12 +9,11 @@ namespace LlmdDoctor.Collection;
 
 /// <summary>
 /// Reads each gateway pod's Envoy admin (<c>/config_dump</c>, <c>/server_info</c>, <c>/stats</c>, <c>/clusters</c>) through
-/// <c>pods/portforward</c> to 127.0.0.1:15000, as istioctl does (Istio binds admin to localhost). Bounded in size and time.
+/// <c>pods/portforward</c> to the admin port of its implementation (Istio 15000, Envoy Gateway 19000; both bind admin to
+/// localhost, so istioctl and egctl port-forward too). Bounded in size and time.
 /// </summary>
 public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, TimeSpan timeout)
 {
-    public const int AdminPort = 15000;
-
     public sealed record Result(IReadOnlyList<GatewayEnvoyData> Gateways, InputState Config, InputState Stats);
 
     public async Task<Result> CollectAsync(ClusterSnapshot cluster, CancellationToken cancellation)
@@ -24,7 +23,8 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
         foreach (var gateway in cluster.Gateways)
         {
             // One ready pod per gateway is enough to see its config; all pods of a gateway get the same xDS.
-            var pod = cluster.GatewayPods(gateway).OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
+            var proxies = GatewayProxies.Of(cluster, gateway);
+            var pod = proxies.Pods.OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
             if (pod is null)
             {
                 continue;
@@ -32,7 +32,7 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
 
             try
             {
-                data.Add(await ReadPodAsync(gateway, pod, cancellation).ConfigureAwait(false));
+                data.Add(await ReadPodAsync(gateway, pod, proxies.AdminPort, cancellation).ConfigureAwait(false));
             }
             catch (KubeForbiddenException ex)
             {
@@ -45,7 +45,7 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
             }
         }
 
-        var source = "Envoy admin via pods/portforward :15000";
+        var source = "Envoy admin via pods/portforward";
         var config = data.Count == 0 ? InputState.NotCollected("no gateway pods to read Envoy admin from")
             : data.Any(d => d.IsReadable) ? InputState.Available(source)
             : denied is not null ? InputState.Denied("pods/portforward", denied)
@@ -56,19 +56,19 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
         return new Result(data, config, stats);
     }
 
-    private async Task<GatewayEnvoyData> ReadPodAsync(Gateway gateway, Pod pod, CancellationToken cancellation)
+    private async Task<GatewayEnvoyData> ReadPodAsync(Gateway gateway, Pod pod, int adminPort, CancellationToken cancellation)
     {
         var ns = pod.Metadata.Ns;
         var name = pod.Metadata.Name;
         ConfigDump dump;
-        using (var response = await client.PortForwardGetAsync(ns, name, AdminPort, "/config_dump", maxDumpBytes, timeout, cancellation).ConfigureAwait(false))
+        using (var response = await client.PortForwardGetAsync(ns, name, adminPort, "/config_dump", maxDumpBytes, timeout, cancellation).ConfigureAwait(false))
         {
             dump = response.StatusCode == 200
                 ? ConfigDumpParser.Parse(response.Body, $"{ns}/{name}/config_dump", new ConfigDumpOptions { MaxBytes = maxDumpBytes }, cancellation)
                 : new ConfigDump { Origin = $"{ns}/{name}/config_dump", Problem = $"Envoy admin answered {response.StatusCode} for /config_dump" };
         }
 
-        var serverInfo = await ReadAsync(ns, name, "/server_info", r => EnvoyServerInfo.Parse(r.ReadToEnd()), cancellation).ConfigureAwait(false);
+        var serverInfo = await ReadAsync(ns, name, adminPort, "/server_info", r => EnvoyServerInfo.Parse(r.ReadToEnd()), cancellation).ConfigureAwait(false);
         var data = GatewayEnvoyDataReader.FromDump(gateway.Metadata.Ns, gateway.Metadata.Name, name, dump, serverInfo);
         if (!data.IsReadable)
         {
@@ -77,19 +77,19 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
 
         // Stats are parsed as they stream, keeping only the Endpoint Picker clusters' lines (a big gateway has 100k+).
         var keep = GatewayEnvoyDataReader.EndpointPickerClusters(data);
-        var stats = await ReadAsync(ns, name, "/stats", r => EnvoyStatsText.Parse(r, GatewayEnvoyDataReader.StatsFilter(keep)), cancellation).ConfigureAwait(false);
-        var clusters = await ReadAsync(ns, name, "/clusters", r => EnvoyClustersText.Parse(r, keep.Contains), cancellation).ConfigureAwait(false);
+        var stats = await ReadAsync(ns, name, adminPort, "/stats", r => EnvoyStatsText.Parse(r, GatewayEnvoyDataReader.StatsFilter(keep)), cancellation).ConfigureAwait(false);
+        var clusters = await ReadAsync(ns, name, adminPort, "/clusters", r => EnvoyClustersText.Parse(r, keep.Contains), cancellation).ConfigureAwait(false);
         return stats is null && clusters is null
             ? data with { StatsProblem = $"{ns}/{name}: /stats and /clusters could not be read" }
             : GatewayEnvoyDataReader.WithStats(data, stats, clusters);
     }
 
-    private async Task<T?> ReadAsync<T>(string ns, string pod, string path, Func<TextReader, T> parse, CancellationToken cancellation)
+    private async Task<T?> ReadAsync<T>(string ns, string pod, int adminPort, string path, Func<TextReader, T> parse, CancellationToken cancellation)
         where T : class
     {
         try
         {
-            using var response = await client.PortForwardGetAsync(ns, pod, AdminPort, path, maxDumpBytes, timeout, cancellation).ConfigureAwait(false);
+            using var response = await client.PortForwardGetAsync(ns, pod, adminPort, path, maxDumpBytes, timeout, cancellation).ConfigureAwait(false);
             if (response.StatusCode != 200)
             {
                 return null;

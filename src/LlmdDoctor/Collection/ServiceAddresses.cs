@@ -19,4 +19,10 @@ public sealed class ServiceAddresses(IReadOnlyDictionary<string, Uri>? overrides
             ? mapped
             : new Uri($"{scheme}://{host}:{port}");
     }
+
+    /// <summary>The URL of a pod's port by its IP (mapped like Service names when <see cref="Mapped"/>).</summary>
+    public Uri ResolvePod(string podIp, int port, string scheme) =>
+        overrides is not null && overrides.TryGetValue($"{podIp}:{port}", out var mapped)
+            ? mapped
+            : new Uri($"{scheme}://{(podIp.Contains(':', StringComparison.Ordinal) ? $"[{podIp}]" : podIp)}:{port}");
 }

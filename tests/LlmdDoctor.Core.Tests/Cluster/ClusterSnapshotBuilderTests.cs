@@ -105,4 +105,38 @@ public sealed class ClusterSnapshotBuilderTests
         var snapshot = Build("""{"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"m","namespace":"n"},"spec":{"selector":""" + selector + "}}");
         Assert.True(matches == snapshot.ServiceMonitors[0].Spec.Selector.Matches(new Dictionary<string, string> { ["tier"] = "a" }), row);
     }
+
+    [Theory]
+    [InlineData("Service without namespace lands in default", """{"apiVersion":"v1","kind":"Service","metadata":{"name":"x"}}""", "default")]
+    [InlineData("empty namespace lands in default", """{"apiVersion":"v1","kind":"Service","metadata":{"name":"x","namespace":""}}""", "default")]
+    [InlineData("HTTPRoute without namespace lands in default", """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"x"}}""", "default")]
+    [InlineData("pool without namespace lands in default", """{"apiVersion":"inference.networking.k8s.io/v1","kind":"InferencePool","metadata":{"name":"x"},"spec":{"selector":{"matchLabels":{"a":"b"}},"targetPorts":[{"number":8000}],"endpointPickerRef":{"name":"epp"}}}""", "default")]
+    [InlineData("an explicit namespace is kept", """{"apiVersion":"v1","kind":"Service","metadata":{"name":"x","namespace":"models"}}""", "models")]
+    [InlineData("Namespace is cluster-scoped", """{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x"}}""", "")]
+    [InlineData("GatewayClass is cluster-scoped", """{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GatewayClass","metadata":{"name":"x"},"spec":{"controllerName":"istio.io/gateway-controller"}}""", "")]
+    [InlineData("sail Istio is cluster-scoped", """{"apiVersion":"sailoperator.io/v1","kind":"Istio","metadata":{"name":"x"},"spec":{"version":"v1.27.0"}}""", "")]
+    public void Namespaced_objects_without_a_namespace_are_in_the_default_namespace(string row, string json, string expected)
+    {
+        var snapshot = Build(json);
+        Assert.Empty(snapshot.Problems);
+        var meta = snapshot.Services.Select(o => o.Metadata)
+            .Concat(snapshot.HttpRoutes.Select(o => o.Metadata))
+            .Concat(snapshot.InferencePools.Select(o => o.Metadata))
+            .Concat(snapshot.Namespaces.Select(o => o.Metadata))
+            .Concat(snapshot.GatewayClasses.Select(o => o.Metadata))
+            .Concat(snapshot.IstioControlPlanes.Select(o => o.Metadata))
+            .Single();
+        Assert.True(expected == meta.Ns, $"{row}: expected namespace '{expected}', got '{meta.Ns}'");
+    }
+
+    [Fact]
+    public void A_route_and_its_service_applied_without_namespace_find_each_other()
+    {
+        var builder = new ClusterSnapshotBuilder("models");
+        builder.Add(JsonNode.Parse("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc"}}"""), "a.yaml");
+        builder.Add(JsonNode.Parse("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"svc","namespace":"models"}}"""), "b.yaml");
+        var snapshot = builder.Build();
+        Assert.Equal("models/svc", Assert.Single(snapshot.Services).Metadata.Key);
+        Assert.NotNull(snapshot.FindService("models", "svc"));
+    }
 }

@@ -17,6 +17,13 @@ public sealed class EndpointPickerNotReadyCheck : ICheck
 
     public void Run(CheckContext context)
     {
+        // Published manifests hold no Pods: the Service and port can still be checked, pod readiness cannot.
+        var podsCollected = context.Cluster.Pods.Count > 0;
+        if (!podsCollected && context.Cluster.InferencePools.Count > 0)
+        {
+            context.Skip(ClusterSnapshot.NoPodsCollected);
+        }
+
         // Both API groups of one pool name the same picker: report it once per picker Service.
         foreach (var pool in context.Cluster.InferencePools.DistinctBy(p => (p.Metadata.Ns, p.PickerName, p.PickerPort)))
         {
@@ -40,7 +47,7 @@ public sealed class EndpointPickerNotReadyCheck : ICheck
             {
                 detail = $"the pool sends ext_proc to port {pool.PickerPort} but the Service serves {string.Join(",", service.Spec.Ports.Select(p => $"{p.Name}:{p.Port}"))}";
             }
-            else if (service.Spec.Selector.Count > 0)
+            else if (service.Spec.Selector.Count > 0 && podsCollected)
             {
                 var pods = context.Cluster.PodsMatching(service.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)).ToList();
                 if (pods.Count == 0)

@@ -3,7 +3,10 @@ using LlmdDoctor.Core.Findings;
 
 namespace LlmdDoctor.Core.Checks;
 
-/// <summary>LLMD0102: an HTTPRoute whose parent status says not Accepted or ResolvedRefs False, or that no controller answered.</summary>
+/// <summary>
+/// LLMD0102: an HTTPRoute whose parent status says not Accepted or ResolvedRefs False, or that no controller answered.
+/// A manifest as published (no uid/resourceVersion: never stored by an API server) without status is a skip.
+/// </summary>
 public sealed class HttpRouteNotAcceptedCheck : ICheck
 {
     public string Name => "route.Accepted";
@@ -25,6 +28,12 @@ public sealed class HttpRouteNotAcceptedCheck : ICheck
                 }
 
                 var statuses = route.Status.Parents.Where(p => p.ParentRef.RefersToGateway(ns, gatewayNs, parent.Name)).ToList();
+                if (route.Status.Parents.Count == 0 && !route.Metadata.IsFromApiServer())
+                {
+                    context.Skip($"HTTPRoute {route.Metadata.Key} is a manifest without status (no controller wrote one): its acceptance was not collected");
+                    break;
+                }
+
                 if (statuses.Count == 0)
                 {
                     Report(context, route, parent, "Accepted", "Unknown", "NoStatus", "no controller has written a status for this parent");

@@ -14,6 +14,12 @@ public sealed class InferencePoolNoReadyEndpointsCheck : ICheck
 
     public void Run(CheckContext context)
     {
+        if (context.Cluster.Pods.Count == 0 && context.Cluster.InferencePools.Count > 0)
+        {
+            context.Skip(ClusterSnapshot.NoPodsCollected);
+            return;
+        }
+
         foreach (var pool in context.Cluster.InferencePools)
         {
             var pods = context.Cluster.PodsMatching(pool.Metadata.Ns, pool.Selector).ToList();

@@ -6,7 +6,8 @@ namespace LlmdDoctor.Core.Checks;
 /// <summary>
 /// LLMD0201: a pool whose parent status is not Accepted / ResolvedRefs. KServe creates every pool in both API
 /// groups and the gateway's Istio reads only one, so a missing status is only a problem for a pool that
-/// receives traffic (a backendRef with weight above zero); an explicit False always is.
+/// receives traffic (a backendRef with weight above zero); an explicit False always is. A manifest as published (never
+/// stored by an API server) without status is a skip, not a verdict.
 /// </summary>
 public sealed class InferencePoolNotAcceptedCheck : ICheck
 {
@@ -42,11 +43,18 @@ public sealed class InferencePoolNotAcceptedCheck : ICheck
                 continue;
             }
 
+
             foreach (var (_, flow) in routed.Where(r => r.Backend.Group == pool.ApiGroup && r.Backend.Namespace == pool.Metadata.Ns && r.Backend.Name == pool.Metadata.Name)
                          .DistinctBy(r => r.Flow.GatewayKey))
             {
                 var gw = flow.Gateway.Metadata;
                 var accepted = pool.Parents.Any(p => p.ParentRef.RefersToGateway(pool.Metadata.Ns, gw.Ns, gw.Name) && p.Conditions.Find("Accepted")?.IsTrue == true);
+                if (!accepted && pool.Parents.Count == 0 && !pool.Metadata.IsFromApiServer())
+                {
+                    context.Skip($"InferencePool {pool.Metadata.Key} ({pool.ApiGroup}) is a manifest without status (no controller wrote one): its acceptance was not collected");
+                    break;
+                }
+
                 if (!accepted)
                 {
                     Report(context, subject, pool, $"Gateway {gw.Key}", "Accepted", "Unknown", "NoStatus");

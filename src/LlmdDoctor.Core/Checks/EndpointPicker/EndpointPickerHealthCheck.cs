@@ -1,10 +1,13 @@
+using System.Globalization;
 using LlmdDoctor.Core.Findings;
 
 namespace LlmdDoctor.Core.Checks;
 
 /// <summary>
-/// LLMD0203 from the EPP's own gRPC health (port 9003; GIE cmd/epp/runner/health.go serves <c>liveness</c>,
-/// <c>readiness</c> and <c>envoy.service.ext_proc.v3.ExternalProcessor</c>).
+/// LLMD0203 from the EPP's own gRPC health, asked on a port that exists (<see cref="EndpointPicker.EndpointPickerHealthTarget"/>).
+/// GIE (cmd/epp/runner/health.go @v1.0.0, @v1.5.0) answers SERVING for any service name with leader election off;
+/// with it on, <c>liveness</c>, <c>readiness</c> and <c>envoy.service.ext_proc.v3.ExternalProcessor</c> by state and
+/// SERVICE_UNKNOWN for other names — an unknown name is not a failure of the EPP. NOT_SERVING and no answer are.
 /// </summary>
 public sealed class EndpointPickerHealthCheck : ICheck
 {
@@ -17,7 +20,19 @@ public sealed class EndpointPickerHealthCheck : ICheck
     {
         foreach (var epp in context.Inputs.EndpointPickers)
         {
-            var bad = epp.Health.Where(h => !h.Serving).ToList();
+            if (epp.HealthSkipped is { } skipped)
+            {
+                context.Skip(skipped);
+                continue;
+            }
+
+            if (epp.Health.Count > 0 && epp.Health.All(h => h.Unknown))
+            {
+                context.Skip($"Endpoint Picker {epp.PoolNamespace}/{epp.Service} knows none of the health services asked ({string.Join(", ", epp.Health.Select(h => h.Service))})");
+                continue;
+            }
+
+            var bad = epp.Health.Where(h => !h.Serving && !h.Unknown).ToList();
             if (bad.Count == 0)
             {
                 continue;
@@ -28,7 +43,8 @@ public sealed class EndpointPickerHealthCheck : ICheck
                 Subject.Service(epp.PoolNamespace, epp.Service),
                 ("epp", $"{epp.PoolNamespace}/{epp.Service}"),
                 ("pool", $"{epp.PoolNamespace}/{epp.PoolName}"),
-                ("port", "9003"),
+                ("port", epp.HealthPort.ToString(CultureInfo.InvariantCulture)),
+                ("target", epp.HealthTarget),
                 ("detail", detail)));
         }
     }
