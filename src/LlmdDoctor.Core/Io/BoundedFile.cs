@@ -66,6 +66,20 @@ public static partial class BoundedFile
 
     public static string Describe(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes} bytes";
 
+    /// <summary>Opens a regular file for reading without blocking (see the class remarks); the caller bounds what it reads.</summary>
+    /// <exception cref="UnreadableFileException">Not a regular file, or it could not be opened.</exception>
+    public static FileStream OpenRegular(string path)
+    {
+        var stream = Open(path);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new UnreadableFileException("not a regular file (a FIFO, socket or device), skipped");
+        }
+
+        return stream;
+    }
+
     private static FileStream Open(string path)
     {
         if (!OperatingSystem.IsLinux())

@@ -1,6 +1,7 @@
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Core.Io;
 using LlmdDoctor.Envoy.ConfigDump;
 
 namespace LlmdDoctor.Envoy.Admin;
@@ -14,27 +15,37 @@ public sealed record EnvoyBundle(IReadOnlyList<GatewayEnvoyData> Gateways, Input
 /// </summary>
 public static class EnvoyBundleReader
 {
+    /// <summary>
+    /// Reads every <c>&lt;namespace&gt;/&lt;pod&gt;/</c> folder under <paramref name="envoyDirectory"/>, only regular files
+    /// inside it (<see cref="ContainedFiles"/>: no symlink out of the bundle is followed, no FIFO opened).
+    /// </summary>
     public static EnvoyBundle Read(string envoyDirectory, ClusterSnapshot cluster, ConfigDumpOptions? options = null)
     {
-        var source = $"bundle {envoyDirectory}";
+        const string source = "bundle envoy/";
         if (!Directory.Exists(envoyDirectory))
         {
             return new EnvoyBundle([], InputState.NotCollected("the bundle has no envoy/ directory"), InputState.NotCollected("the bundle has no envoy/ directory"));
         }
 
+        var pods = ContainedFiles.List(envoyDirectory, [], maxDepth: 2)
+            .Select(f => (File: f, Parts: f.Relative.Split('/')))
+            .Where(f => f.Parts.Length == 3)
+            .GroupBy(f => (Namespace: f.Parts[0], Pod: f.Parts[1]))
+            .OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.Pod, StringComparer.Ordinal)
+            .ToList();
         var data = new List<GatewayEnvoyData>();
-        foreach (var nsDir in Directory.EnumerateDirectories(envoyDirectory).Order(StringComparer.Ordinal))
+        foreach (var pod in pods)
         {
-            var ns = Path.GetFileName(nsDir);
-            foreach (var podDir in Directory.EnumerateDirectories(nsDir).Order(StringComparer.Ordinal))
-            {
-                var pod = Path.GetFileName(podDir);
-                var (gatewayNs, gateway) = GatewayOfPod(cluster, ns, pod);
-                data.Add(GatewayEnvoyDataReader.ReadPodDirectory(podDir, gatewayNs, gateway, pod, options));
-            }
+            string? Find(string name) => pod.FirstOrDefault(f => f.Parts[2] == name).File?.Path;
+            var (gatewayNs, gateway) = GatewayOfPod(cluster, pod.Key.Namespace, pod.Key.Pod);
+            data.Add(GatewayEnvoyDataReader.ReadPodFiles($"envoy/{pod.Key.Namespace}/{pod.Key.Pod}",
+                Find(GatewayEnvoyDataReader.ConfigDumpFile), Find(GatewayEnvoyDataReader.ServerInfoFile),
+                Find(GatewayEnvoyDataReader.StatsFile), Find(GatewayEnvoyDataReader.ClustersFile),
+                gatewayNs, gateway, pod.Key.Pod, options));
         }
 
-        return new EnvoyBundle(data, StateOf(data, source, d => d.IsReadable), StatsStateOf(data, envoyDirectory, source));
+        var anyStats = pods.Any(p => p.Any(f => f.Parts[2] is GatewayEnvoyDataReader.StatsFile or GatewayEnvoyDataReader.ClustersFile));
+        return new EnvoyBundle(data, StateOf(data, source, d => d.IsReadable), StatsStateOf(data, anyStats, source));
     }
 
     /// <summary>
@@ -65,12 +76,8 @@ public static class EnvoyBundleReader
         : data.Any(readable) ? InputState.Available(source)
         : InputState.Unavailable(source, string.Join("; ", data.Select(d => d.Problem).OfType<string>().Take(3)));
 
-    private static InputState StatsStateOf(IReadOnlyList<GatewayEnvoyData> data, string envoyDirectory, string source)
-    {
-        var anyStats = Directory.EnumerateFiles(envoyDirectory, GatewayEnvoyDataReader.StatsFile, SearchOption.AllDirectories).Any()
-            || Directory.EnumerateFiles(envoyDirectory, GatewayEnvoyDataReader.ClustersFile, SearchOption.AllDirectories).Any();
-        return !anyStats ? InputState.NotCollected("the bundle holds no Envoy stats.txt or clusters.txt")
+    private static InputState StatsStateOf(IReadOnlyList<GatewayEnvoyData> data, bool anyStats, string source) =>
+        !anyStats ? InputState.NotCollected("the bundle holds no Envoy stats.txt or clusters.txt")
             : data.Any(d => d.UpstreamStats is not null) ? InputState.Available(source)
             : InputState.Unavailable(source, "no Envoy stats could be read");
-    }
 }

@@ -90,27 +90,21 @@ public static class GatewayEnvoyDataReader
     }
 
     /// <summary>
-    /// Reads a bundle's pod directory (<c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>: <c>config_dump.json</c> and optional
-    /// <c>server_info.json</c>, <c>stats.txt</c>, <c>clusters.txt</c>). Never throws for bad content: problems land
-    /// in <see cref="GatewayEnvoyData.Problem"/> and <see cref="GatewayEnvoyData.StatsProblem"/>.
+    /// Reads one pod's files of a bundle (<c>config_dump.json</c> and optional <c>server_info.json</c>,
+    /// <c>stats.txt</c>, <c>clusters.txt</c>; null when absent). <paramref name="origin"/> names the pod folder in
+    /// problems (relative to the bundle, never a local absolute path). Never throws for bad content: problems land in
+    /// <see cref="GatewayEnvoyData.Problem"/> and <see cref="GatewayEnvoyData.StatsProblem"/>.
     /// </summary>
-    public static GatewayEnvoyData ReadPodDirectory(string directory, string gatewayNamespace, string gatewayName, string podName, ConfigDumpOptions? options = null)
+    public static GatewayEnvoyData ReadPodFiles(string origin, string? dumpPath, string? serverInfoPath, string? statsPath, string? clustersPath,
+        string gatewayNamespace, string gatewayName, string podName, ConfigDumpOptions? options = null)
     {
-        var dumpPath = Path.Combine(directory, ConfigDumpFile);
-        var dump = File.Exists(dumpPath)
-            ? ConfigDumpParser.ParseFile(dumpPath, options)
-            : new ConfigDump.ConfigDump { Origin = dumpPath, Problem = $"{dumpPath}: missing" };
-        var serverInfoPath = Path.Combine(directory, ServerInfoFile);
-        var serverInfo = File.Exists(serverInfoPath) ? EnvoyServerInfo.Parse(ReadText(serverInfoPath) ?? "") : null;
+        var dumpOrigin = $"{origin}/{ConfigDumpFile}";
+        var dump = dumpPath is not null
+            ? ConfigDumpParser.ParseFile(dumpPath, options, origin: dumpOrigin)
+            : new ConfigDump.ConfigDump { Origin = dumpOrigin, Problem = $"{dumpOrigin}: missing" };
+        var serverInfo = serverInfoPath is not null ? EnvoyServerInfo.Parse(ReadText(serverInfoPath) ?? "") : null;
         var data = FromDump(gatewayNamespace, gatewayName, podName, dump, serverInfo);
-        if (!data.IsReadable)
-        {
-            return data;
-        }
-
-        var statsPath = Path.Combine(directory, StatsFile);
-        var clustersPath = Path.Combine(directory, ClustersFile);
-        if (!File.Exists(statsPath) && !File.Exists(clustersPath))
+        if (!data.IsReadable || (statsPath is null && clustersPath is null))
         {
             return data;
         }
@@ -120,23 +114,27 @@ public static class GatewayEnvoyDataReader
             var keep = EndpointPickerClusters(data);
             EnvoyStatsText? stats = null;
             EnvoyClustersText? clusters = null;
-            if (File.Exists(statsPath))
+            if (statsPath is not null)
             {
-                using var reader = File.OpenText(statsPath);
+                using var reader = new StreamReader(Core.Io.BoundedFile.OpenRegular(statsPath));
                 stats = EnvoyStatsText.Parse(reader, StatsFilter(keep));
             }
 
-            if (File.Exists(clustersPath))
+            if (clustersPath is not null)
             {
-                using var reader = File.OpenText(clustersPath);
+                using var reader = new StreamReader(Core.Io.BoundedFile.OpenRegular(clustersPath));
                 clusters = EnvoyClustersText.Parse(reader, keep.Contains);
             }
 
             return WithStats(data, stats, clusters);
         }
-        catch (IOException ex)
+        catch (Core.Io.UnreadableFileException ex)
         {
-            return data with { StatsProblem = $"{directory}: {ex.Message}" };
+            return data with { StatsProblem = $"{origin}: {ex.Message}" };
+        }
+        catch (IOException)
+        {
+            return data with { StatsProblem = $"{origin}: the stats could not be read" };
         }
     }
 
@@ -144,7 +142,7 @@ public static class GatewayEnvoyDataReader
     {
         try
         {
-            return File.ReadAllText(path);
+            return Core.Io.BoundedFile.ReadAllText(path, 1024 * 1024);
         }
         catch (IOException)
         {

@@ -15,27 +15,32 @@ namespace LlmdDoctor.Envoy.ConfigDump;
 public static class ConfigDumpParser
 {
     /// <summary>Reads a dump file.</summary>
-    public static ConfigDump ParseFile(string path, ConfigDumpOptions? options = null, CancellationToken cancellation = default)
+    public static ConfigDump ParseFile(string path, ConfigDumpOptions? options = null, string? origin = null, CancellationToken cancellation = default)
     {
+        var name = origin ?? path;
         try
         {
-            // Unbuffered (bufferSize 0): the token stream reads 64 KB blocks into its own buffer, one read call each.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+            // A regular file only, opened without blocking (a FIFO named config_dump.json must not hang the run).
+            using var stream = Core.Io.BoundedFile.OpenRegular(path);
             var limit = (options ?? ConfigDumpOptions.Default).MaxBytes;
             if (stream.Length > limit)
             {
-                return new ConfigDump { Origin = path, Problem = $"{path}: {stream.Length} bytes, larger than the limit of {limit} bytes", Bytes = 0 };
+                return new ConfigDump { Origin = name, Problem = $"{name}: {stream.Length} bytes, larger than the limit of {limit} bytes (limits.maxDumpMegabytes)", Bytes = 0 };
             }
 
-            return Parse(stream, path, options, cancellation);
+            return Parse(stream, name, options, cancellation);
         }
-        catch (IOException ex)
+        catch (Core.Io.UnreadableFileException ex)
         {
-            return new ConfigDump { Origin = path, Problem = $"{path}: {ex.Message}" };
+            return new ConfigDump { Origin = name, Problem = $"{name}: {ex.Message}" };
         }
-        catch (UnauthorizedAccessException ex)
+        catch (IOException)
         {
-            return new ConfigDump { Origin = path, Problem = $"{path}: {ex.Message}" };
+            return new ConfigDump { Origin = name, Problem = $"{name}: could not be read" };
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return new ConfigDump { Origin = name, Problem = $"{name}: permission denied" };
         }
     }
 

@@ -46,7 +46,9 @@ public static class BundleReader
 
         var problems = new List<BundleProblem>();
         var notRead = new List<string>();
-        var files = BundleWalk.Files(root, problems);
+        var skipped = new List<SkippedFile>();
+        var files = ContainedFiles.List(root, skipped, MaxDirectoryDepth, MaxFiles);
+        problems.AddRange(skipped.Select(s => new BundleProblem(s.Relative, s.Reason)));
         var builder = new ClusterSnapshotBuilder();
         var recorded = new Dictionary<CheckInput, InputState>();
         long total = 0;
@@ -177,7 +179,7 @@ public static class BundleReader
     }
 
     /// <summary>The gateway pods with files under <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>, from the walked files only.</summary>
-    private static List<EnvoyPodFiles> EnvoyPods(IReadOnlyList<BundleWalk.Entry> files)
+    private static List<EnvoyPodFiles> EnvoyPods(IReadOnlyList<ContainedFiles.Entry> files)
     {
         var byPod = files
             .Select(f => (File: f, Parts: f.Relative.Split('/')))
@@ -193,7 +195,7 @@ public static class BundleReader
         })];
     }
 
-    private static List<string> ProbeFiles(IReadOnlyList<BundleWalk.Entry> files) =>
+    private static List<string> ProbeFiles(IReadOnlyList<ContainedFiles.Entry> files) =>
         [.. files.Where(f => f.Relative.StartsWith("probes/", StringComparison.Ordinal) && f.Relative.Count(c => c == '/') == 1 && f.Relative.EndsWith(".json", StringComparison.Ordinal))
             .Select(f => f.Path)];
 }

@@ -31,7 +31,7 @@ public static class Commands
         var command = new Command("analyze", "Run the same checks against a saved bundle directory (no cluster needed)");
         command.Arguments.Add(dir);
         options.AddTo(command);
-        command.SetAction((parse, ct) => RunReportAsync(console, options, parse, _ => new BundleSource(parse.GetValue(dir)!), ct));
+        command.SetAction((parse, ct) => RunReportAsync(console, options, parse, s => new BundleSource(parse.GetValue(dir)!, maxDumpBytes: s.Config.Limits.MaxDumpBytes), ct));
         return command;
     }
 

@@ -1,6 +1,7 @@
 using LlmdDoctor.Agent;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Envoy.Admin;
+using LlmdDoctor.Envoy.ConfigDump;
 using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Monitoring.Collection;
 
@@ -10,7 +11,7 @@ namespace LlmdDoctor.Collection;
 /// A saved bundle (design.md §9): objects, Envoy dumps; what needs a live cluster (probes, EPP conversations,
 /// monitoring APIs) is "not collected", so those checks are skipped with the reason — never called healthy.
 /// </summary>
-public sealed class BundleSource(string directory, string kind = "bundle", string? name = null) : IInputSource
+public sealed class BundleSource(string directory, string kind = "bundle", string? name = null, long? maxDumpBytes = null) : IInputSource
 {
     public string Kind => kind;
     public string Name => name ?? Path.GetFileName(Path.GetFullPath(directory).TrimEnd('/'));
@@ -27,7 +28,8 @@ public sealed class BundleSource(string directory, string kind = "bundle", strin
             throw new SourceUnreachableException(ex is EmptyBundleException ? ex.Message : $"bundle {directory}: {ex.Message}", ex);
         }
 
-        var envoy = EnvoyBundleReader.Read(Path.Combine(bundle.Root, "envoy"), bundle.Snapshot);
+        var envoy = EnvoyBundleReader.Read(Path.Combine(bundle.Root, "envoy"), bundle.Snapshot,
+            maxDumpBytes is { } max ? ConfigDumpOptions.Default with { MaxBytes = max } : null);
         var states = new Dictionary<CheckInput, InputState>(bundle.Inputs)
         {
             [CheckInput.EnvoyConfig] = envoy.ConfigState,

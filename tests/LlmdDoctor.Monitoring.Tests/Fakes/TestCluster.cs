@@ -53,6 +53,12 @@ public static class TestCluster
          "spec":{"groups":[{"name":"{{{group}}}","rules":[{"alert":"{{{alert}}}","expr":{{{JsonValue.Create(expr).ToJsonString()}}} }]}]}}
         """;
 
+    /// <summary>The Grafana CR the operator applies dashboards and datasources to (ready, labelled for their instanceSelector).</summary>
+    public static string GrafanaInstance() => """
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"Grafana","metadata":{"name":"llm-d-grafana","namespace":"llm-d-monitoring","labels":{"dashboards":"llm-d-grafana"}},
+         "spec":{},"status":{"stage":"complete","stageStatus":"success"}}
+        """;
+
     public static string GrafanaDatasource(string uid) => $$$"""
         {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDatasource","metadata":{"name":"ds-{{{uid}}}","namespace":"llm-d-monitoring"},
          "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"{{{uid}}}","type":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}} }

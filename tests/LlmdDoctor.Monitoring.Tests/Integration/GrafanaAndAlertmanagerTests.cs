@@ -55,7 +55,7 @@ public sealed class GrafanaAndAlertmanagerTests
     public async Task Grafana_datasource_health(string scenario, string uid, int healthStatus, string? code)
     {
         using var grafana = new LoopbackHttpServer(r => Grafana(r, healthStatus));
-        var run = await RunAsync([GrafanaDatasource(uid)], WithGrafana(grafana));
+        var run = await RunAsync([GrafanaDatasource(uid), GrafanaInstance()], WithGrafana(grafana));
 
         var codes = run.Findings.Select(f => f.Code).ToList();
         if (code is null)
@@ -72,7 +72,7 @@ public sealed class GrafanaAndAlertmanagerTests
     public async Task Wrong_grafana_credential_is_a_permission_problem_and_never_shown()
     {
         using var grafana = new LoopbackHttpServer(r => Grafana(r));
-        var run = await RunAsync([GrafanaDatasource("prometheus")], WithGrafana(grafana, "wrong-secret-value"));
+        var run = await RunAsync([GrafanaDatasource("prometheus"), GrafanaInstance()], WithGrafana(grafana, "wrong-secret-value"));
 
         var finding = Assert.Single(run.Findings);
         Assert.Equal("LLMD0002", finding.Code);

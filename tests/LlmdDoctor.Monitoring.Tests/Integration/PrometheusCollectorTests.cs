@@ -24,6 +24,7 @@ public sealed class PrometheusCollectorTests(PrometheusStack stack) : IClassFixt
         .. Model("healthy-model"),
         Dashboard("vllm-overview", "sum by (model_name) (kserve_vllm:num_requests_running{namespace=\"$namespace\"})"),
         Rule("llm-d-monitoring", "llmd-doctor", "llmd-doctor.rules", "LlmdDoctorHeartbeat", "vector(1)"),
+        GrafanaInstance(),
     ];
 
     [Fact]

@@ -1,25 +1,30 @@
-namespace LlmdDoctor.Kubernetes;
+namespace LlmdDoctor.Core.Io;
+
+/// <summary>A file or folder under a root that was not listed, with why; <paramref name="Relative"/> uses '/'.</summary>
+public sealed record SkippedFile(string Relative, string Reason);
 
 /// <summary>
-/// Lists the files of a bundle without leaving it: directories are walked by hand, a symlink is followed only to a
+/// Lists the files under a folder someone else wrote (a bundle) without leaving it: directories are walked by hand, a symlink is followed only to a
 /// regular file inside the root (a symlinked directory is never followed, so no loop and no walk of <c>/</c>), the
 /// depth and the number of files are bounded. What is skipped is reported with its path relative to the root.
 /// </summary>
-public static class BundleWalk
+public static class ContainedFiles
 {
     /// <summary>A file to read: <paramref name="Path"/> is where to open it, <paramref name="Relative"/> how to name it (always '/').</summary>
     public sealed record Entry(string Path, string Relative);
 
-    public static IReadOnlyList<Entry> Files(string root, List<BundleProblem> problems)
+    public static IReadOnlyList<Entry> List(string root, List<SkippedFile> problems, int maxDepth = 16, int maxFiles = 50_000)
     {
         var files = new List<Entry>();
         var rootInfo = new DirectoryInfo(root);
-        Walk(rootInfo, rootInfo.FullName, 0, files, problems);
+        Walk(rootInfo, rootInfo.FullName, 0, new Limits(maxDepth, maxFiles), files, problems);
         files.Sort((a, b) => string.CompareOrdinal(a.Relative, b.Relative));
         return files;
     }
 
-    private static void Walk(DirectoryInfo directory, string root, int depth, List<Entry> files, List<BundleProblem> problems)
+    private sealed record Limits(int Depth, int Files);
+
+    private static void Walk(DirectoryInfo directory, string root, int depth, Limits limits, List<Entry> files, List<SkippedFile> problems)
     {
         IEnumerable<FileSystemInfo> entries;
         try
@@ -34,16 +39,16 @@ public static class BundleWalk
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add(new BundleProblem(Relative(root, directory.FullName) + "/", ex is UnauthorizedAccessException ? "permission denied, skipped" : "could not be listed, skipped"));
+            problems.Add(new SkippedFile(Relative(root, directory.FullName) + "/", ex is UnauthorizedAccessException ? "permission denied, skipped" : "could not be listed, skipped"));
             return;
         }
 
         foreach (var entry in entries)
         {
             var relative = Relative(root, entry.FullName);
-            if (files.Count >= BundleReader.MaxFiles)
+            if (files.Count >= limits.Files)
             {
-                problems.Add(new BundleProblem(relative, $"more than {BundleReader.MaxFiles} files in the bundle: this and the rest were not read"));
+                problems.Add(new SkippedFile(relative, $"more than {limits.Files} files in the bundle: this and the rest were not read"));
                 return;
             }
 
@@ -53,13 +58,13 @@ public static class BundleWalk
             }
             else if (entry is DirectoryInfo sub)
             {
-                if (depth + 1 > BundleReader.MaxDirectoryDepth)
+                if (depth + 1 > limits.Depth)
                 {
-                    problems.Add(new BundleProblem(relative + "/", $"deeper than {BundleReader.MaxDirectoryDepth} directory levels, skipped"));
+                    problems.Add(new SkippedFile(relative + "/", $"deeper than {limits.Depth} directory levels, skipped"));
                 }
                 else
                 {
-                    Walk(sub, root, depth + 1, files, problems);
+                    Walk(sub, root, depth + 1, limits, files, problems);
                 }
             }
             else
@@ -69,7 +74,7 @@ public static class BundleWalk
         }
     }
 
-    private static void FollowLink(FileSystemInfo link, string relative, string root, List<Entry> files, List<BundleProblem> problems)
+    private static void FollowLink(FileSystemInfo link, string relative, string root, List<Entry> files, List<SkippedFile> problems)
     {
         FileSystemInfo? target;
         try
@@ -83,15 +88,15 @@ public static class BundleWalk
 
         if (target is null || !target.Exists)
         {
-            problems.Add(new BundleProblem(relative, "a symlink to nothing, skipped"));
+            problems.Add(new SkippedFile(relative, "a symlink to nothing, skipped"));
         }
         else if (!IsUnder(target.FullName, root))
         {
-            problems.Add(new BundleProblem(relative, "a symlink to a path outside the bundle, not followed"));
+            problems.Add(new SkippedFile(relative, "a symlink to a path outside the bundle, not followed"));
         }
         else if (target is DirectoryInfo)
         {
-            problems.Add(new BundleProblem(relative, "a symlink to a directory, not followed"));
+            problems.Add(new SkippedFile(relative, "a symlink to a directory, not followed"));
         }
         else
         {
