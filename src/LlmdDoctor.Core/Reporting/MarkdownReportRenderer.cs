@@ -1,4 +1,5 @@
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Core.Reporting;
 
@@ -59,7 +60,7 @@ public static class MarkdownReportRenderer
             }
         }
 
-        return s.ToString();
+        return KnownCredentials.Scrub(s.ToString());
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Core.Reporting;
 
@@ -59,7 +60,7 @@ public static class TextReportRenderer
         }
 
         AppendFlows(s, report.Flows);
-        return s.ToString();
+        return KnownCredentials.Scrub(s.ToString());
     }
 
     private static void AppendFlows(StringBuilder s, List<ReportFlow> flows)
