@@ -189,6 +189,16 @@ public sealed class SecretLeakTests
             _ => null,
         };
 
+        // Every span attribute the doctor records while the canary is in use (traces are an output channel too).
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == LlmdDoctor.Core.Telemetry.DoctorActivity.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => spans.Enqueue($"{a.DisplayName} {a.StatusDescription} {string.Join(" ", a.TagObjects.Select(t => $"{t.Key}={t.Value}"))} {string.Join(" ", a.Events.Select(e => e.Name))}"),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
         var written = new List<(string Where, string Text)>();
         foreach (var format in new[] { "json", "text", "markdown" })
         {
@@ -238,6 +248,9 @@ public sealed class SecretLeakTests
             await agent.DisposeAsync();
             written.Add(("agent logs", string.Join("\n", agent.Logs.Lines)));
         }
+
+        Assert.NotEmpty(spans);
+        written.Add(("trace spans", string.Join("\n", spans)));
 
         string[] forms = [Canary, "Q7xw", "Zk9", HealthyCluster.Base64(Canary).TrimEnd('='), AnnotationToken, "annotated-TOKEN"];
         var leaks = (from w in written

@@ -20,6 +20,14 @@ public sealed class RegisteredCredentialSource : IKubeCredentialSource
     /// </summary>
     public static KubeConnection Of(KubeConnection connection)
     {
+        // A kubeconfig server URL may carry user:password@; every error message that quotes a request URL would show it.
+        if (connection.Server.UserInfo is { Length: > 0 } userInfo)
+        {
+            var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+            KnownCredentials.Register(Uri.UnescapeDataString(colon < 0 ? userInfo : userInfo[(colon + 1)..]));
+            KnownCredentials.Register(Uri.UnescapeDataString(userInfo));
+        }
+
         if (connection.Credentials is StaticCredentialSource fixedSource)
         {
             Register(fixedSource.GetAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult(), connection.Origin);
