@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Monitoring;
 
@@ -48,6 +49,12 @@ public sealed class ApiCredential
     {
         if (_user is not null)
         {
+            KnownCredentials.Register(_password, _user);
+            if (!KnownCredentials.IsSendable(_user) || !KnownCredentials.IsSendable(_password ?? ""))
+            {
+                return (null, "the basic-auth user or password contains a line break or another control character");
+            }
+
             var pair = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_user}:{_password}"));
             return (new AuthenticationHeaderValue("Basic", pair), "");
         }
@@ -70,7 +77,16 @@ public sealed class ApiCredential
             }
         }
 
-        return (token is null ? null : new AuthenticationHeaderValue("Bearer", token), "");
+        if (token is null)
+        {
+            return (null, "");
+        }
+
+        // Registered before anything can echo it; a token with a CR/LF inside would inject a header.
+        KnownCredentials.Register(token);
+        return KnownCredentials.IsSendable(token)
+            ? (new AuthenticationHeaderValue("Bearer", token), "")
+            : (null, $"the {(TokenFile is not null ? $"token in {TokenFile}" : "bearer token")} contains a line break or another control character");
     }
 
     public override string ToString() => Describe();

@@ -14,6 +14,8 @@ public static class FaultMatrix
         .. MonitoringCases.All,
         .. ConfigCases.All,
         .. AgentCases.All,
+        .. SecretCases.All,
+        .. OutputCases.All,
     ];
 
     public static FaultCase Named(string name) => All.Single(c => c.Name == name);

@@ -116,10 +116,73 @@ public sealed class BundleWriterTests : IDisposable
     [InlineData("..", "pod")]
     [InlineData("ns", "../../etc")]
     [InlineData("", "pod")]
-    public async Task Names_that_would_leave_the_bundle_are_refused(string ns, string pod)
+    [InlineData("ns", "/abs")]
+    [InlineData("ns\0", "pod\u001b[2J")]
+    public async Task Envoy_names_that_would_leave_the_bundle_stay_inside_it(string ns, string pod)
     {
-        using var content = new MemoryStream();
+        using var content = new MemoryStream("stats"u8.ToArray());
 
-        await Assert.ThrowsAsync<ArgumentException>(() => new BundleWriter(_dir.FullName).WriteEnvoyFileAsync(ns, pod, "stats.txt", content));
+        var path = await new BundleWriter(_dir.FullName).WriteEnvoyFileAsync(ns, pod, "../../stats.txt", content);
+
+        Assert.StartsWith(Path.Combine(_dir.FullName, "envoy") + Path.DirectorySeparatorChar, Path.GetFullPath(path), StringComparison.Ordinal);
+        Assert.Equal(Path.GetFullPath(path), Assert.Single(Directory.EnumerateFiles(_dir.FullName, "*", SearchOption.AllDirectories)));
+    }
+
+    [Theory]
+    [InlineData("../../../escaped", "v1")]
+    [InlineData("..", "v1")]
+    [InlineData("Pod", "../../x/v1")]
+    [InlineData("/etc/passwd", "v1")]
+    [InlineData("a\nb\u0000c", "v1")]
+    public void A_hostile_kind_or_group_cannot_write_outside_the_bundle(string kind, string apiVersion)
+    {
+        var hostile = new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["metadata"] = new JsonObject { ["name"] = "x", ["namespace"] = "y" } };
+
+        // Deep enough that a climb of a few levels would still land in this test's folder, where it is seen.
+        var root = Path.Combine(_dir.FullName, "a", "b", "c", "bundle");
+
+        var written = new BundleWriter(root).WriteObjects([hostile, Objects.Namespace("my-first-model")]);
+
+        Assert.Equal(2, written.Count);
+        var files = Directory.EnumerateFiles(_dir.FullName, "*", SearchOption.AllDirectories).Select(Path.GetFullPath).Order().ToList();
+        Assert.Equal(written.Select(Path.GetFullPath).Order(), files);
+        Assert.All(files, f => Assert.StartsWith(Path.Combine(root, "cluster") + Path.DirectorySeparatorChar, f, StringComparison.Ordinal));
+        Assert.All(files, f => Assert.DoesNotContain("..", Path.GetFileName(f), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Kinds_whose_safe_names_collide_keep_their_own_files()
+    {
+        var a = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "A/B", ["metadata"] = new JsonObject { ["name"] = "one" } };
+        var b = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "A_B", ["metadata"] = new JsonObject { ["name"] = "two" } };
+        var c = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "a_b", ["metadata"] = new JsonObject { ["name"] = "three" } };
+
+        var written = new BundleWriter(_dir.FullName).WriteObjects([a, b, c]);
+
+        Assert.Equal(3, written.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(3, Directory.EnumerateFiles(Path.Combine(_dir.FullName, "cluster")).Count());
+    }
+
+    [Fact]
+    public void Secrets_lose_data_stringData_and_token_annotations()
+    {
+        var secret = Objects.Secret("ns", "builder-token-x", serviceAccount: "builder");
+        secret["data"] = new JsonObject { ["token"] = "c2VjcmV0LXRva2Vu" };
+        secret["stringData"] = new JsonObject { ["password"] = "plain-password-value" };
+        var annotations = (JsonObject)(((JsonObject)secret["metadata"]!)["annotations"] ??= new JsonObject());
+        annotations["openshift.io/token-secret.value"] = "short";
+        annotations["example.com/jwt"] = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl";
+        annotations["example.com/note"] = "keep me";
+        annotations["kubectl.kubernetes.io/last-applied-configuration"] = "{\"data\":{\"token\":\"c2VjcmV0LXRva2Vu\"}}";
+
+        new BundleWriter(_dir.FullName).WriteObjects([secret]);
+
+        var text = File.ReadAllText(Assert.Single(Directory.EnumerateFiles(Path.Combine(_dir.FullName, "cluster"))));
+        Assert.DoesNotContain("c2VjcmV0LXRva2Vu", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("plain-password-value", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("short", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJ", text, StringComparison.Ordinal);
+        Assert.Contains("keep me", text, StringComparison.Ordinal);
+        Assert.Contains("builder-token-x", text, StringComparison.Ordinal);
     }
 }

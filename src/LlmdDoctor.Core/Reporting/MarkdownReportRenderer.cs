@@ -1,8 +1,12 @@
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Core.Reporting;
 
-/// <summary>Renders a report as Markdown (for tickets and support cases).</summary>
+/// <summary>
+/// Renders a report as Markdown (for tickets and support cases). Strings the cluster supplied pass
+/// <see cref="ClusterText"/>: they cannot add a link, an image, an HTML tag, a table cell or a line.
+/// </summary>
 public static class MarkdownReportRenderer
 {
     public static string Render(Report report)
@@ -10,7 +14,7 @@ public static class MarkdownReportRenderer
         var s = new StringBuilder();
         var sum = report.Summary;
         s.Append("# llm-d doctor report\n\n");
-        s.Append("Source: ").Append(report.Source.Kind).Append(" `").Append(report.Source.Name).Append("` · generated ").Append(report.GeneratedAt).Append("\n\n");
+        s.Append("Source: ").Append(ClusterText.Markdown(report.Source.Kind)).Append(' ').Append(ClusterText.MarkdownCode(report.Source.Name)).Append(" · generated ").Append(report.GeneratedAt).Append("\n\n");
         s.Append("**").Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
             .Append(" info** · ").Append(sum.ChecksRun).Append(" checks run, ").Append(sum.ChecksSkipped).Append(" skipped\n");
 
@@ -25,8 +29,8 @@ public static class MarkdownReportRenderer
             foreach (var f in report.Findings)
             {
                 var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
-                s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(Cell(subject))
-                    .Append(" | ").Append(Cell(f.Message)).Append(" | [").Append(f.Code).Append("](").Append(f.RunbookUrl).Append(") |\n");
+                s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(ClusterText.Markdown(subject))
+                    .Append(" | ").Append(ClusterText.Markdown(f.Message)).Append(" | [").Append(f.Code).Append("](").Append(ClusterText.Visible(f.RunbookUrl)).Append(") |\n");
             }
         }
 
@@ -35,7 +39,7 @@ public static class MarkdownReportRenderer
             s.Append("\n## Skipped checks\n\n");
             foreach (var k in report.Skipped)
             {
-                s.Append("- `").Append(k.Check).Append("`: ").Append(k.Reason).Append('\n');
+                s.Append("- ").Append(ClusterText.MarkdownCode(k.Check)).Append(": ").Append(ClusterText.Markdown(k.Reason)).Append('\n');
             }
         }
 
@@ -44,7 +48,7 @@ public static class MarkdownReportRenderer
             s.Append("\n## Not read\n\n");
             foreach (var p in problems)
             {
-                s.Append("- ").Append(p).Append('\n');
+                s.Append("- ").Append(ClusterText.Markdown(p)).Append('\n');
             }
         }
 
@@ -54,13 +58,11 @@ public static class MarkdownReportRenderer
             foreach (var f in report.Flows)
             {
                 var probes = string.Join(", ", f.Probes.Select(p => $"{p.Probe} {(p.Status == 0 ? p.Reason : p.Status)} {p.Ms}ms"));
-                s.Append("| ").Append(f.Gateway).Append(" | `").Append(f.Path).Append("` | ").Append(Cell(f.Backend)).Append(" | ")
-                    .Append(f.EffectiveBodyMode ?? "").Append(" | ").Append(Cell(f.Model ?? "")).Append(" | ").Append(probes).Append(" |\n");
+                s.Append("| ").Append(ClusterText.Markdown(f.Gateway)).Append(" | ").Append(ClusterText.MarkdownCode(f.Path)).Append(" | ").Append(ClusterText.Markdown(f.Backend)).Append(" | ")
+                    .Append(ClusterText.Markdown(f.EffectiveBodyMode)).Append(" | ").Append(ClusterText.Markdown(f.Model)).Append(" | ").Append(ClusterText.Markdown(probes)).Append(" |\n");
             }
         }
 
-        return s.ToString();
+        return KnownCredentials.Scrub(s.ToString());
     }
-
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -117,7 +117,8 @@ public static class ReportJson
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    public static string Serialize(Report report) => System.Text.Json.JsonSerializer.Serialize(report, Context.Report);
+    /// <summary>The report as JSON, with every known credential scrubbed (whatever spelling a peer echoed it in).</summary>
+    public static string Serialize(Report report) => Security.KnownCredentials.Scrub(System.Text.Json.JsonSerializer.Serialize(report, Context.Report));
 
     public static Report? Deserialize(string json) => System.Text.Json.JsonSerializer.Deserialize(json, Context.Report);
 }

@@ -1,8 +1,12 @@
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Core.Reporting;
 
-/// <summary>Renders a report for a terminal: grouped by severity, aligned, colour only when asked for.</summary>
+/// <summary>
+/// Renders a report for a terminal: grouped by severity, aligned, colour only when asked for. Every string the cluster
+/// supplied passes <see cref="ClusterText.Visible"/>: the only control sequences in the output are the doctor's colours.
+/// </summary>
 public static class TextReportRenderer
 {
     private const string Reset = "\u001b[0m";
@@ -10,7 +14,7 @@ public static class TextReportRenderer
     public static string Render(Report report, bool colour = false)
     {
         var s = new StringBuilder();
-        s.Append("llm-d doctor · ").Append(report.Source.Kind).Append(' ').Append(report.Source.Name)
+        s.Append("llm-d doctor · ").Append(ClusterText.Visible(report.Source.Kind)).Append(' ').Append(ClusterText.Visible(report.Source.Name))
             .Append(" · ").Append(report.GeneratedAt).Append('\n');
         var sum = report.Summary;
         s.Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
@@ -28,9 +32,9 @@ public static class TextReportRenderer
             foreach (var f in group)
             {
                 var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
-                s.Append("  ").Append(f.Code).Append("  ").Append(f.Name.PadRight(38)).Append(' ').Append(subject).Append('\n');
-                s.Append("      ").Append(f.Message).Append('\n');
-                s.Append("      runbook: ").Append(f.RunbookUrl).Append("  (llmd-doctor explain ").Append(f.Code).Append(")\n");
+                s.Append("  ").Append(f.Code).Append("  ").Append(f.Name.PadRight(38)).Append(' ').Append(ClusterText.Visible(subject)).Append('\n');
+                s.Append("      ").Append(ClusterText.Visible(f.Message)).Append('\n');
+                s.Append("      runbook: ").Append(ClusterText.Visible(f.RunbookUrl)).Append("  (llmd-doctor explain ").Append(f.Code).Append(")\n");
             }
         }
 
@@ -45,7 +49,7 @@ public static class TextReportRenderer
             var width = report.Skipped.Max(k => k.Check.Length);
             foreach (var k in report.Skipped)
             {
-                s.Append("  ").Append(k.Check.PadRight(width)).Append("  ").Append(k.Reason).Append('\n');
+                s.Append("  ").Append(k.Check.PadRight(width)).Append("  ").Append(ClusterText.Visible(k.Reason)).Append('\n');
             }
         }
 
@@ -54,12 +58,12 @@ public static class TextReportRenderer
             s.Append("\nNOT READ\n");
             foreach (var p in problems)
             {
-                s.Append("  ").Append(p).Append('\n');
+                s.Append("  ").Append(ClusterText.Visible(p)).Append('\n');
             }
         }
 
         AppendFlows(s, report.Flows);
-        return s.ToString();
+        return KnownCredentials.Scrub(s.ToString());
     }
 
     private static void AppendFlows(StringBuilder s, List<ReportFlow> flows)
@@ -72,25 +76,25 @@ public static class TextReportRenderer
         s.Append("\nREQUEST FLOWS\n");
         foreach (var gateway in flows.GroupBy(f => f.Gateway))
         {
-            s.Append("  Gateway ").Append(gateway.Key).Append('\n');
+            s.Append("  Gateway ").Append(ClusterText.Visible(gateway.Key)).Append('\n');
             var list = gateway.ToList();
             for (var i = 0; i < list.Count; i++)
             {
                 var f = list[i];
-                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(f.Path).Append(" → ").Append(f.Backend);
+                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(ClusterText.Visible(f.Path)).Append(" → ").Append(ClusterText.Visible(f.Backend));
                 if (f.EffectiveBodyMode is { } mode)
                 {
-                    s.Append(" [").Append(mode).Append(']');
+                    s.Append(" [").Append(ClusterText.Visible(mode)).Append(']');
                 }
 
                 if (f.Model is { } model)
                 {
-                    s.Append(" model ").Append(model);
+                    s.Append(" model ").Append(ClusterText.Visible(model));
                 }
 
                 foreach (var p in f.Probes)
                 {
-                    s.Append("  ").Append(p.Probe).Append(' ').Append(p.Status == 0 ? p.Reason ?? "failed" : p.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    s.Append("  ").Append(p.Probe).Append(' ').Append(p.Status == 0 ? ClusterText.Visible(p.Reason ?? "failed") : p.Status.ToString(System.Globalization.CultureInfo.InvariantCulture))
                         .Append(' ').Append(p.Ms).Append("ms");
                 }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Kubernetes;
 
@@ -15,7 +16,9 @@ public enum BundleFormat
 /// <summary>
 /// Writes a bundle (design.md §9) that <see cref="BundleReader"/> and <c>analyze</c> read back: one List file
 /// per kind under <c>cluster/</c>, <c>collection-status</c>, and Envoy admin output under
-/// <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>. Secrets are written as metadata and type only.
+/// <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>. Secrets are written as metadata and type only; token-bearing
+/// annotations lose their value; every known credential is scrubbed from every file. File and folder names made from
+/// cluster strings (kind, group, namespace, pod) pass <see cref="SafeFileName"/>: nothing is written outside the root.
 /// </summary>
 public sealed class BundleWriter(string root, BundleFormat format = BundleFormat.Yaml)
 {
@@ -29,13 +32,23 @@ public sealed class BundleWriter(string root, BundleFormat format = BundleFormat
     public IReadOnlyList<string> WriteObjects(IEnumerable<JsonObject> objects)
     {
         var written = new List<string>();
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var groups = objects
             .Select(Sanitize)
             .GroupBy(o => (Group: GroupOf(Text(o, "apiVersion") ?? ""), Kind: Text(o, "kind") ?? "Unknown"))
             .OrderBy(g => g.Key.Kind, StringComparer.Ordinal).ThenBy(g => g.Key.Group, StringComparer.Ordinal);
         foreach (var group in groups)
         {
-            var name = group.Key.Kind.ToLowerInvariant() + (group.Key.Group.Length == 0 ? "" : "." + group.Key.Group);
+            var name = SafeFileName.Of(group.Key.Kind.ToLowerInvariant() + (group.Key.Group.Length == 0 ? "" : "." + group.Key.Group));
+            // Case-insensitive file systems, and two hostile names hashed alike: never overwrite a list already written.
+            var unique = name;
+            for (var n = 2; !taken.Add(unique); n++)
+            {
+                unique = $"{name}-{n}";
+            }
+
+            name = unique;
+
             var list = new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -51,17 +64,35 @@ public sealed class BundleWriter(string root, BundleFormat format = BundleFormat
 
     /// <summary>Records how each input fared, so <c>analyze</c> does not take a denied kind for an empty one.</summary>
     public string WriteCollectionStatus(IReadOnlyDictionary<CheckInput, InputState> inputs) =>
-        Write(CollectionStatus.FileName + Extension, CollectionStatus.ToObject(inputs));
+        Write(CollectionStatus.FileName + Extension, ScrubStrings(CollectionStatus.ToObject(inputs)));
 
-    /// <summary>Saves one Envoy admin output (e.g. <see cref="EnvoyPodFiles.ConfigDumpFile"/>) of a gateway pod.</summary>
+    /// <summary>
+    /// Saves one Envoy admin output (e.g. <see cref="EnvoyPodFiles.ConfigDumpFile"/>) of a gateway pod, line by line
+    /// with every known credential scrubbed (a dump can hold a header value a filter adds).
+    /// </summary>
     public async Task<string> WriteEnvoyFileAsync(string ns, string pod, string fileName, Stream content, CancellationToken cancellationToken = default)
     {
-        var path = Path.Combine(EnvoyDirectory(ns, pod), SafeSegment(fileName));
+        var path = Path.Combine(EnvoyDirectory(ns, pod), SafeFileName.Of(fileName));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var file = File.Create(path);
         await using (file.ConfigureAwait(false))
         {
-            await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            if (!KnownCredentials.Any)
+            {
+                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                return path;
+            }
+
+            using var reader = new StreamReader(content, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+            var writer = new StreamWriter(file, new UTF8Encoding(false), leaveOpen: true);
+            await using (writer.ConfigureAwait(false))
+            {
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    await writer.WriteAsync(KnownCredentials.Scrub(line).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync("\n".AsMemory(), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         return path;
@@ -87,13 +118,7 @@ public sealed class BundleWriter(string root, BundleFormat format = BundleFormat
         return copied;
     }
 
-    private string EnvoyDirectory(string ns, string pod) => Path.Combine(Root, "envoy", SafeSegment(ns), SafeSegment(pod));
-
-    /// <summary>Names come from the cluster: never let one climb out of the bundle.</summary>
-    private static string SafeSegment(string name) =>
-        name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\', '\0']) >= 0
-            ? throw new ArgumentException($"\"{name}\" is not a valid file or folder name", nameof(name))
-            : name;
+    private string EnvoyDirectory(string ns, string pod) => Path.Combine(Root, "envoy", SafeFileName.Of(ns), SafeFileName.Of(pod));
 
     private string Write(string relative, JsonObject content)
     {
@@ -118,16 +143,31 @@ public sealed class BundleWriter(string root, BundleFormat format = BundleFormat
         return path;
     }
 
-    /// <summary>A copy without managedFields, last-applied annotations and, for Secrets, anything but metadata and type.</summary>
+    /// <summary>
+    /// A copy without managedFields and last-applied annotations, with token-bearing annotation values replaced, every
+    /// known credential scrubbed, and, for Secrets, nothing but metadata and type (no <c>data</c>, no <c>stringData</c>).
+    /// </summary>
     private static JsonObject Sanitize(JsonObject source)
     {
         var obj = (JsonObject)source.DeepClone();
         if (obj["metadata"] is JsonObject metadata)
         {
             metadata.Remove("managedFields");
-            (metadata["annotations"] as JsonObject)?.Remove("kubectl.kubernetes.io/last-applied-configuration");
+            if (metadata["annotations"] is JsonObject annotations)
+            {
+                annotations.Remove("kubectl.kubernetes.io/last-applied-configuration");
+                foreach (var (key, value) in annotations.ToList())
+                {
+                    var text = value is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
+                    if (TokenShapes.TokenAnnotations.Contains(key) || TokenShapes.LooksLikeToken(text))
+                    {
+                        annotations[key] = KnownCredentials.Redacted;
+                    }
+                }
+            }
         }
 
+        ScrubStrings(obj);
         if (Text(obj, "kind") != "Secret" || Text(obj, "apiVersion") != "v1")
         {
             return obj;
@@ -149,6 +189,60 @@ public sealed class BundleWriter(string root, BundleFormat format = BundleFormat
         }
 
         return secret;
+    }
+
+    /// <summary>Scrubs every string value of <paramref name="node"/> in place (an echo of a credential in a status message, an annotation).</summary>
+    private static JsonObject ScrubStrings(JsonObject node)
+    {
+        if (KnownCredentials.Any)
+        {
+            Scrub(node);
+        }
+
+        return node;
+
+        static void Scrub(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonObject o:
+                    foreach (var (key, value) in o.ToList())
+                    {
+                        if (value is JsonValue v && v.TryGetValue<string>(out var s))
+                        {
+                            var scrubbed = KnownCredentials.Scrub(s);
+                            if (scrubbed != s)
+                            {
+                                o[key] = scrubbed;
+                            }
+                        }
+                        else
+                        {
+                            Scrub(value);
+                        }
+                    }
+
+                    break;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        if (a[i] is JsonValue v && v.TryGetValue<string>(out var s))
+                        {
+                            var scrubbed = KnownCredentials.Scrub(s);
+                            if (scrubbed != s)
+                            {
+                                a[i] = scrubbed;
+                            }
+                        }
+                        else
+                        {
+                            Scrub(a[i]);
+                        }
+                    }
+
+                    break;
+            }
+        }
     }
 
     private static string GroupOf(string apiVersion) =>

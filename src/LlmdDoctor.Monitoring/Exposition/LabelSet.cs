@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Monitoring.Exposition;
 
@@ -19,13 +21,27 @@ public sealed class LabelSet
 
     private readonly byte[] _text;
 
-    /// <summary>Escapes <paramref name="values"/>, one per name, in the order of <paramref name="names"/>.</summary>
+    /// <summary>The longest label value written; a longer one is cut and keeps a hash of the whole, so series stay distinct.</summary>
+    public const int MaxValueLength = 256;
+
+    /// <summary>
+    /// Escapes <paramref name="values"/>, one per name, in the order of <paramref name="names"/>. Values come from the
+    /// cluster: known credentials are scrubbed and each is bounded to <see cref="MaxValueLength"/> characters.
+    /// </summary>
     public LabelSet(IReadOnlyList<string> names, params ReadOnlySpan<string> values)
     {
         if (values.Length != names.Count)
         {
             throw new ArgumentException($"{names.Count} label names take {names.Count} values, got {values.Length}", nameof(values));
         }
+
+        var prepared = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            prepared[i] = Bounded(KnownCredentials.Scrub(values[i] ?? ""));
+        }
+
+        values = prepared;
 
         Names = names;
         // Each UTF-16 char is at most 3 UTF-8 bytes, an escaped one is 2: 3 per char bounds both.
@@ -52,6 +68,23 @@ public sealed class LabelSet
         }
 
         _text = scratch.AsSpan(0, n).ToArray();
+    }
+
+    private static string Bounded(string value)
+    {
+        if (value.Length <= MaxValueLength)
+        {
+            return value;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..8];
+        var keep = MaxValueLength - hash.Length - 1;
+        if (char.IsHighSurrogate(value[keep - 1]))
+        {
+            keep--;
+        }
+
+        return $"{value[..keep]}…{hash}";
     }
 
     /// <summary>The set without labels (a family without label names).</summary>

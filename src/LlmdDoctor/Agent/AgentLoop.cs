@@ -1,6 +1,7 @@
 using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Security;
 using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Agent;
@@ -36,8 +37,10 @@ public sealed partial class AgentLoop(
             }
             catch (Exception ex)
             {
-                state.Fail(ex.Message);
-                LogCycleFailed(logger, ex.GetType().Name, ex.Message);
+                // The message may quote a peer's answer (a Status message, an error body) that echoes a credential.
+                var reason = KnownCredentials.Scrub(ex.Message);
+                state.Fail(reason);
+                LogCycleFailed(logger, ex.GetType().Name, reason);
             }
 
             var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * config.Interval.TotalMilliseconds * 0.1);
@@ -60,7 +63,7 @@ public sealed partial class AgentLoop(
         if (lease.Problem is { } problem)
         {
             // Without a readable Lease no replica can know it is alone: probe rather than leave the cluster unwatched.
-            LogLeaseProblem(logger, problem);
+            LogLeaseProblem(logger, KnownCredentials.Scrub(problem));
             state.Lead();
             return true;
         }

@@ -2,13 +2,29 @@ using System.CommandLine;
 using LlmdDoctor.Core.Findings;
 using LlmdDoctor.Core.Reporting;
 using LlmdDoctor.Core.Runbooks;
+using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Cli;
 
 /// <summary>The <c>llmd-doctor</c> command line (design.md §3).</summary>
 public static class DoctorCommandLine
 {
+    /// <summary>Runs a command; everything it writes to stdout and stderr passes the credential scrubber first.</summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellation = default)
+    {
+        var scrubbed = console with { Out = new ScrubbingWriter(console.Out), Error = new ScrubbingWriter(console.Error) };
+        try
+        {
+            return await RunScrubbedAsync(args, scrubbed, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            await scrubbed.Out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await scrubbed.Error.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> RunScrubbedAsync(string[] args, CliConsole console, CancellationToken cancellation)
     {
         var root = Build(console);
         var parse = root.Parse(args);

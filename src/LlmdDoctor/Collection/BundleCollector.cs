@@ -17,7 +17,7 @@ public static class BundleCollector
 
     public static async Task<int> CollectAsync(KubeConnection connection, DoctorConfig config, string directory, CancellationToken cancellation)
     {
-        using var client = new KubeClient(connection);
+        using var client = new KubeClient(RegisteredCredentialSource.Of(connection));
         var inventory = await new LiveInventoryCollector(client, new LiveInventoryOptions { KeepObjects = true }).CollectAsync(cancellation).ConfigureAwait(false);
         var writer = new BundleWriter(directory);
         var written = writer.WriteObjects(inventory.Objects).Count;

@@ -5,6 +5,7 @@ using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Probes;
+using LlmdDoctor.Core.Security;
 using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Monitoring.Collection;
 using LlmdDoctor.Probes;
@@ -27,7 +28,7 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
 
     public LiveClusterSource(KubeConnection connection, DoctorConfig config, ServiceAddresses? addresses = null, string kind = "cluster", string? name = null)
     {
-        _client = new KubeClient(connection);
+        _client = new KubeClient(RegisteredCredentialSource.Of(connection));
         _config = config;
         _addresses = addresses ?? new ServiceAddresses();
         _inCluster = InClusterConnection.IsAvailable();
@@ -125,15 +126,24 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         return result;
     }
 
-    /// <summary>One key of one Secret the configuration points at; held in memory only, never logged.</summary>
+    /// <summary>
+    /// One key of one Secret the configuration points at; held in memory only, registered with
+    /// <see cref="KnownCredentials"/> so no output carries it. A value with a line break or another control character
+    /// inside is not used (it would inject a header): the peer then answers as to a missing credential.
+    /// </summary>
     private async Task<string?> ReadSecretAsync(SecretKeyRef reference, CancellationToken cancellation)
     {
         try
         {
             var secret = await _client.GetAsync(KubeResource.Secrets, reference.Namespace, reference.Name, cancellation).ConfigureAwait(false);
-            return secret?["data"] is JsonObject data && data[reference.Key] is JsonValue v && v.TryGetValue<string>(out var b64)
-                ? Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Trim()
-                : null;
+            if (secret?["data"] is not JsonObject data || data[reference.Key] is not JsonValue v || !v.TryGetValue<string>(out var b64))
+            {
+                return null;
+            }
+
+            var value = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Trim();
+            KnownCredentials.Register(value);
+            return KnownCredentials.IsSendable(value) ? value : null;
         }
         catch (Exception ex) when (ex is KubeApiException or FormatException)
         {

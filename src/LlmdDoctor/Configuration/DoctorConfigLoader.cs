@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmdDoctor.Core.Findings;
 using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Security;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -321,15 +322,43 @@ public static class DoctorConfigLoader
                 return string.IsNullOrEmpty(value) ? null : value;
             }
 
+            /// <summary>
+            /// An http(s) URL without user information: a <c>user:password@</c> would be printed in reports and become a
+            /// metric label, so it is refused — naming the key, never echoing the password.
+            /// </summary>
             public string? Url(string key, bool required = false)
             {
                 var value = String(key, required);
-                if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+                if (value is null)
                 {
-                    throw Error(key, $"'{value}' is not an http(s) URL");
+                    return null;
+                }
+
+                if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                {
+                    throw Error(key, $"'{WithoutUserInfo(value)}' is not an http(s) URL");
+                }
+
+                if (uri.UserInfo.Length > 0)
+                {
+                    throw Error(key, "has a user name or password in it (user:…@host); give the credential as a token file or Secret instead");
+                }
+
+                if (!KnownCredentials.IsSendable(value))
+                {
+                    throw Error(key, "contains a line break or another control character");
                 }
 
                 return value;
+            }
+
+            /// <summary>The URL as written, with anything between the scheme and an <c>@</c> of its authority replaced.</summary>
+            private static string WithoutUserInfo(string value)
+            {
+                var start = value.IndexOf("://", StringComparison.Ordinal) is var s and >= 0 ? s + 3 : 0;
+                var end = value.IndexOfAny(['/', '?', '#'], start) is var e and >= 0 ? e : value.Length;
+                var at = end > start ? value.LastIndexOf('@', end - 1, end - start) : -1;
+                return at < 0 ? value : value[..start] + "…" + value[at..];
             }
 
             public bool? Bool(string key) => String(key) switch

@@ -107,3 +107,48 @@ public sealed class MetricsPageTests
         Assert.Equal(Encoding.UTF8.GetBytes(expected.ToString()), rendered.ToArray());
     }
 }
+
+/// <summary>Label values from the cluster: escaped per the text format, bounded, never carrying a known credential.</summary>
+public sealed class LabelValueSafetyTests
+{
+    private static string Render(params string[] values)
+    {
+        var page = new MetricsPage();
+        var family = page.Gauge("llmd_test", "help", "name");
+        foreach (var v in values)
+        {
+            family.Add(1, new LabelSet(["name"], v));
+        }
+
+        return page.RenderText();
+    }
+
+    [Theory]
+    [InlineData("plain", "name=\"plain\"")]
+    [InlineData("quote\"back\\slash\nnewline", "name=\"quote\\\"back\\\\slash\\nnewline\"")]
+    public void Values_are_escaped(string value, string expected) => Assert.Contains(expected, Render(value), StringComparison.Ordinal);
+
+    [Fact]
+    public void Long_values_are_bounded_and_stay_distinct()
+    {
+        var a = new string('a', 5000);
+        var b = new string('a', 4999) + "b";
+
+        var text = Render(a, b);
+
+        var lines = text.Split('\n').Where(l => l.StartsWith("llmd_test{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Distinct().Count());
+        Assert.All(lines, l => Assert.True(l.Length < LabelSet.MaxValueLength + 40, l));
+    }
+
+    [Fact]
+    public void Known_credentials_never_become_label_values()
+    {
+        LlmdDoctor.Core.Security.KnownCredentials.Register("label-CANARY-4d1f9a");
+
+        var text = Render("https://gw.example/?token=label-CANARY-4d1f9a");
+
+        Assert.DoesNotContain("CANARY", text, StringComparison.Ordinal);
+        Assert.Contains("<redacted>", text, StringComparison.Ordinal);
+    }
+}
