@@ -23,11 +23,13 @@ public static class BundleCollector
         var written = writer.WriteObjects(inventory.Objects).Count;
         writer.WriteCollectionStatus(inventory.Inputs);
         written++;
+        // Merged Envoy Gateway fleets serve several Gateways from one pod: its admin output is written once.
+        var dumped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var gateway in inventory.Snapshot.Gateways)
         {
             var proxies = GatewayProxies.Of(inventory.Snapshot, gateway);
             var pod = proxies.Pods.OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
-            if (pod is null)
+            if (pod is null || !dumped.Add(pod.Metadata.Key))
             {
                 continue;
             }

@@ -43,7 +43,6 @@ public sealed class InferencePoolNotAcceptedCheck : ICheck
                 continue;
             }
 
-
             foreach (var (_, flow) in routed.Where(r => r.Backend.Group == pool.ApiGroup && r.Backend.Namespace == pool.Metadata.Ns && r.Backend.Name == pool.Metadata.Name)
                          .DistinctBy(r => r.Flow.GatewayKey))
             {
