@@ -32,6 +32,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly Dictionary<string, EnvoyAdmin> _admins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Uri> _serviceAddresses = new(StringComparer.Ordinal);
     private readonly ClusterNetwork _network;
+    private readonly Lock _applying = new();
+    private IReadOnlyList<JsonObject> _destinationRules = [];
     private SimulatedApiServer? _api;
     private SimulatedPrometheus? _prometheus;
     private int _disposed;
@@ -196,6 +198,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             }
         }
 
+        _destinationRules = [.. model.OfKind("DestinationRule")];
         foreach (var gateway in _gateways)
         {
             foreach (var pod in model.GatewayPods(gateway.Namespace, gateway.Name))
@@ -203,6 +206,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 if (_admins.TryGetValue($"{gateway.Namespace}/{ClusterModel.Name(pod)}", out var admin))
                 {
                     admin.Counters = gateway.Counters;
+                    if (admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is { } dump && JsonNode.Parse(dump) is JsonObject root
+                        && ConfigDumpJson.ExtProcStatPrefix(root) is { } prefix)
+                    {
+                        gateway.ExtProcStatPrefix = prefix;
+                    }
                 }
             }
         }
@@ -500,6 +508,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 }
 
                 admin.Replace(GatewayEnvoyDataReader.ConfigDumpFile, patched);
+                if (JsonNode.Parse(patched) is JsonObject root && ConfigDumpJson.ExtProcStatPrefix(root) is { } prefix)
+                {
+                    gateway.ExtProcStatPrefix = prefix;
+                }
+
                 using var stream = new MemoryStream(patched);
                 var parsed = ConfigDumpParser.Parse(stream, $"{ns}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
                 var serverInfo = admin.Get(GatewayEnvoyDataReader.ServerInfoFile) is { } info ? EnvoyServerInfo.Parse(Encoding.UTF8.GetString(info)) : null;
@@ -509,6 +522,45 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// <c>kubectl apply -f</c> for the simulated cluster: every object of the YAML (or JSON) documents appears in the
+    /// API (replacing one of the same kind, namespace and name; no <c>metadata.namespace</c> means <c>default</c>),
+    /// and istiod's part happens: an EnvoyFilter is pushed to the gateways it selects (<see cref="ApplyEnvoyFilter"/>),
+    /// a DestinationRule decides from the next request on how the gateways in its reach talk TLS to its host
+    /// (<see cref="IstioDestinationRules"/>). Returns <c>Kind namespace/name</c> of each object applied.
+    /// </summary>
+    public IReadOnlyList<string> Apply(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var applied = new List<string>();
+        foreach (var document in Kubernetes.YamlJson.ParseDocuments(yaml).OfType<JsonObject>())
+        {
+            var metadata = document["metadata"] as JsonObject ?? throw new ArgumentException("an object without metadata", nameof(yaml));
+            metadata["namespace"] ??= "default";
+            switch (ClusterModel.Kind(document))
+            {
+                case "EnvoyFilter":
+                    ApplyEnvoyFilter(document);
+                    break;
+                case "DestinationRule":
+                    _api!.Add(document);
+                    lock (_applying)
+                    {
+                        _destinationRules = [.. _destinationRules.Where(r => !(ClusterModel.Ns(r) == ClusterModel.Ns(document) && ClusterModel.Name(r) == ClusterModel.Name(document))), document];
+                    }
+
+                    break;
+                default:
+                    _api!.Add(document);
+                    break;
+            }
+
+            applied.Add($"{ClusterModel.Kind(document)} {ClusterModel.Ns(document)}/{ClusterModel.Name(document)}");
+        }
+
+        return applied;
     }
 
     /// <summary>Stops every server and deletes the temp directory (kubeconfig, CA file).</summary>
@@ -575,6 +627,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
             owner.Cluster.Find("InferencePool", ns, pool, group) is { } found ? ClusterModel.PoolEndpointPicker(found) : null;
 
         public Uri? ServiceAddress(string hostPort) => owner._serviceAddresses.GetValueOrDefault(hostPort);
+
+        public bool? EndpointPickerTls(string proxyNamespace, string host) =>
+            IstioDestinationRules.For(Volatile.Read(ref owner._destinationRules), proxyNamespace, host) is { } rule ? IstioDestinationRules.TrustsSelfSigned(rule) : null;
 
         /// <summary>A Service port's targetPort on a pod: a number, a container port name, or (unset) the port itself.</summary>
         public static int TargetPort(JsonObject servicePort, JsonObject pod)

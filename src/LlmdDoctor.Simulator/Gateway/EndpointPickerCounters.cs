@@ -10,13 +10,23 @@ namespace LlmdDoctor.Simulator.Gateway;
 /// (the EPP's self-signed certificate) is a new connection attempt every stream, counted in <c>upstream_cx_total</c>,
 /// <c>upstream_cx_connect_fail</c> and <c>ssl.fail_verify_error</c> alike (the seed write-up's 57 = 57 = 57), and in
 /// the host's <c>cx_total</c>/<c>cx_connect_fail</c> in <c>/clusters</c>. <see cref="EnvoyAdmin"/> adds these to the
-/// bundle's numbers, so a doctor reading two cycles sees them grow.
+/// bundle's numbers, so a doctor reading two cycles sees them grow. The ext_proc filter's own counters
+/// (<c>http.&lt;prefix&gt;.ext_proc.streams_started</c>, <c>stream_msgs_sent</c>, <c>message_timeouts</c>, …; envoy
+/// <c>ext_proc.h</c> <c>ALL_EXT_PROC_FILTER_STATS</c>) are counted per event by <see cref="Count"/>; a counter the
+/// bundle's stats do not list is added to them.
 /// </summary>
 internal sealed class EndpointPickerCounters
 {
     private static readonly string[] StatCounters = ["upstream_cx_total", "upstream_cx_connect_fail", "ssl.fail_verify_error"];
     private static readonly string[] HostCounters = ["cx_total", "cx_connect_fail"];
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _counted = new(StringComparer.Ordinal);
+
+    /// <summary>Adds one to the counter with the full stat name <paramref name="stat"/>.</summary>
+    public void Count(string stat) => _counted.AddOrUpdate(stat, 1, (_, n) => n + 1);
+
+    /// <summary>What <see cref="Count"/> added to <paramref name="stat"/> so far.</summary>
+    public long Counted(string stat) => _counted.GetValueOrDefault(stat);
 
     /// <summary>Counts one ext_proc stream whose TLS handshake with <paramref name="cluster"/> failed verification.</summary>
     public void TlsRefused(string cluster) => _refused.AddOrUpdate(cluster, 1, (_, n) => n + 1);
@@ -25,7 +35,28 @@ internal sealed class EndpointPickerCounters
     public long Refused(string cluster) => _refused.GetValueOrDefault(cluster);
 
     /// <summary><c>/stats</c> text with the counts added to each EPP cluster's counters.</summary>
-    public byte[] Stats(byte[] text) => Rewrite(text, (name, value) =>
+    public byte[] Stats(byte[] text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rewritten = Rewrite(text, (name, value) =>
+        {
+            seen.Add(name);
+            return value + _counted.GetValueOrDefault(name) + RefusedStat(name);
+        }, ": ");
+        var missing = _counted.Keys.Where(k => !seen.Contains(k)).ToList();
+        if (missing.Count == 0)
+        {
+            return rewritten;
+        }
+
+        // Envoy prints /stats sorted by name; counters the bundle lacks are merged in at their place.
+        var lines = Encoding.UTF8.GetString(rewritten).TrimEnd('\n').Split('\n').Where(l => l.Length > 0)
+            .Concat(missing.Select(k => $"{k}: {_counted[k].ToString(CultureInfo.InvariantCulture)}"))
+            .OrderBy(l => l[..Math.Max(0, l.IndexOf(": ", StringComparison.Ordinal))], StringComparer.Ordinal);
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+    }
+
+    private long RefusedStat(string name)
     {
         foreach (var (cluster, refused) in _refused)
         {
@@ -33,13 +64,13 @@ internal sealed class EndpointPickerCounters
             {
                 if (name == $"cluster.{cluster}.{counter}")
                 {
-                    return value + refused;
+                    return refused;
                 }
             }
         }
 
-        return value;
-    }, ": ");
+        return 0;
+    }
 
     /// <summary><c>/clusters</c> text with the counts added to the first host of each EPP cluster.</summary>
     public byte[] Clusters(byte[] text)
@@ -63,7 +94,7 @@ internal sealed class EndpointPickerCounters
     /// <summary>Each line <c>name{separator}number</c> gets <paramref name="adjust"/>(name, number); other lines stay as they are.</summary>
     private byte[] Rewrite(byte[] text, Func<string, long, long> adjust, string separator)
     {
-        if (_refused.IsEmpty)
+        if (_refused.IsEmpty && _counted.IsEmpty)
         {
             return text;
         }
