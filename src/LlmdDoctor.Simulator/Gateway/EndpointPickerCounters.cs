@@ -49,11 +49,16 @@ internal sealed class EndpointPickerCounters
             return rewritten;
         }
 
-        // Envoy prints /stats sorted by name; counters the bundle lacks are merged in at their place.
-        var lines = Encoding.UTF8.GetString(rewritten).TrimEnd('\n').Split('\n').Where(l => l.Length > 0)
-            .Concat(missing.Select(k => $"{k}: {_counted[k].ToString(CultureInfo.InvariantCulture)}"))
-            .OrderBy(l => l[..Math.Max(0, l.IndexOf(": ", StringComparison.Ordinal))], StringComparer.Ordinal);
-        return Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n");
+        // Envoy prints counters and gauges sorted by name: a counter the bundle lacks goes before the first larger name.
+        var lines = Encoding.UTF8.GetString(rewritten).Split('\n').ToList();
+        foreach (var stat in missing.Order(StringComparer.Ordinal))
+        {
+            var at = lines.FindIndex(l => l.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
+                && string.CompareOrdinal(l[..colon], stat) > 0 && long.TryParse(l.AsSpan(colon + 2), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+            lines.Insert(at >= 0 ? at : lines.Count > 0 && lines[^1].Length == 0 ? lines.Count - 1 : lines.Count, $"{stat}: {_counted[stat].ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines));
     }
 
     private long RefusedStat(string name)
