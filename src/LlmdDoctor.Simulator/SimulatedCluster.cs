@@ -158,7 +158,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             }
 
             var poolName = ClusterModel.Name(group.First().Pool);
-            var picker = new SimulatedEndpointPicker(group.Key.Ns, group.Key.Service, poolName, ready);
+            var picker = new SimulatedEndpointPicker(group.Key.Ns, group.Key.Service, poolName, ready, Scenario.EndpointPickerBehaviourOf(group.Key.Ns, group.Key.Service));
             _pickers[$"{group.Key.Ns}/{group.Key.Service}"] = picker;
             pickerEndpoints.Add((group.Key.Ns, group.Key.Service, group.Key.Port,
                 _host.Add($"epp {group.Key.Service} ext_proc", true, HttpProtocols.Http2, _certificates.EndpointPicker, picker.HandleExtProcAsync),

@@ -18,53 +18,13 @@ public sealed class ExtProcFidelityTests
     private const string EppHost = "qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
     private const string ExtProcStats = "http.outbound_0.0.0.0_443.ext_proc.";
 
-    /// <summary>What GIE's guide and `fix --gateway` print for Istio (networking.istio.io/v1).</summary>
-    private const string TrustEpp = $"""
-        apiVersion: networking.istio.io/v1
-        kind: DestinationRule
-        metadata:
-          name: qwen3-0-6b-epp-insecure-tls
-          namespace: openshift-ingress
-        spec:
-          host: {EppHost}
-          trafficPolicy:
-            tls:
-              mode: SIMPLE
-              insecureSkipVerify: true
-        """;
+    private const string TrustEpp = ExtProcFidelityTestsYaml.TrustEpp;
 
     /// <summary>
     /// Test-only: shortens the base ext_proc filter's message_timeout on openshift-ai-inference (Istio: 1000 s) through
     /// the effective config, as an HTTP_FILTER MERGE would on a real gateway; the behaviour stays Envoy's.
     /// </summary>
-    private static string ShortMessageTimeout(string gateway, string timeout, bool? failureModeAllow = null) => $$"""
-        apiVersion: networking.istio.io/v1alpha3
-        kind: EnvoyFilter
-        metadata:
-          name: test-message-timeout-{{gateway}}
-          namespace: openshift-ingress
-        spec:
-          workloadSelector:
-            labels:
-              gateway.networking.k8s.io/gateway-name: {{gateway}}
-          configPatches:
-          - applyTo: HTTP_FILTER
-            match:
-              context: GATEWAY
-              listener:
-                filterChain:
-                  filter:
-                    name: envoy.filters.network.http_connection_manager
-                    subFilter:
-                      name: envoy.filters.http.ext_proc
-            patch:
-              operation: MERGE
-              value:
-                name: envoy.filters.http.ext_proc
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
-                  message_timeout: {{timeout}}{{(failureModeAllow is { } allow ? $"\n          failure_mode_allow: {(allow ? "true" : "false")}" : "")}}
-        """;
+    private static string ShortMessageTimeout(string gateway, string timeout, bool? failureModeAllow = null) => ExtProcFidelityTestsYaml.ShortMessageTimeout(gateway, timeout, failureModeAllow);
 
     [Fact]
     public async Task Trusting_the_epp_puts_it_in_the_loop_on_maas_gateway_and_buffered_openshift_ai_inference_stalls_until_message_timeout()
@@ -270,4 +230,111 @@ public sealed class GatewayCounterTests
              "http.hcm.ext_proc.streams_started: 3", "zz.last: 1", "http.hcm.downstream_rq_time: P0(nan,0)", ""],
             lines);
     }
+}
+
+/// <summary>Endpoint Picker generations and options, as scenario switches (behaviour.endpointPickers).</summary>
+public sealed class EndpointPickerGenerationTests
+{
+    private const string Picker = "my-first-model/qwen3-0-6b-epp-service";
+
+    private static async Task<SimulatedCluster> SeedWithAsync(string pickerJson)
+    {
+        var seed = ScenarioCatalog.Load("seed-rhoai");
+        var spec = JsonNode.Parse("""
+            {"description": "seed with another EPP",
+             "behaviour": {"gateways": {"openshift-ingress/openshift-ai-inference": {"eppTls": "untrusted"}, "openshift-ingress/maas-gateway": {"eppTls": "untrusted"}},
+                           "endpointPickers": {"PICKER": SETTINGS},
+                           "models": {"my-first-model/qwen3-0-6b": {"vllmErrorShape": "flat", "servedModelName": "Qwen/Qwen3-0.6B", "readyPods": 1}},
+                           "metrics": {"prefix": "kserve_vllm"}}}
+            """.Replace("PICKER", Picker, StringComparison.Ordinal).Replace("SETTINGS", pickerJson, StringComparison.Ordinal))!.AsObject();
+        return await SimulatedCluster.StartAsync(new Scenario("seed-variant", spec, seed.Objects, seed.BundleFiles));
+    }
+
+    [Fact]
+    public async Task A_gie_v0_3_picker_answers_headers_at_once_so_buffered_works_with_the_epp_in_the_loop()
+    {
+        await using var cluster = await SeedWithAsync("""{"gie": "v0.3.0"}""");
+        cluster.Apply(ExtProcFidelityTestsYaml.TrustEpp);
+        using var http = Clients.Trusting(cluster.CaFile);
+
+        var clock = Stopwatch.StartNew();
+        using var response = await http.PostAsync(new Uri(cluster.GatewayAddresses["openshift-ingress/openshift-ai-inference"][0], "/my-first-model/qwen3-0-6b/v1/chat/completions"), Clients.Json(Clients.Chat));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{clock.Elapsed}");
+        var gateway = cluster.Gateways.Single(g => g.Name == "openshift-ai-inference");
+        Assert.Contains(gateway.Log, l => l.Contains("BUFFERED", StringComparison.Ordinal) && l.Contains("EPP picked 10.", StringComparison.Ordinal));
+        Assert.Equal(0, gateway.Counters.Counted("http.outbound_0.0.0.0_443.ext_proc.message_timeouts"));
+    }
+
+    [Theory]
+    [InlineData("false", "nope", true)]
+    [InlineData("true", "nope", false)]
+    [InlineData("true", "readiness", true)]
+    [InlineData("true", "", true)]
+    public async Task Health_answers_as_gie_with_and_without_leader_election(string leaderElection, string service, bool serving)
+    {
+        await using var cluster = await SeedWithAsync($$"""{"leaderElection": {{leaderElection}}}""");
+        using var connection = new LlmdDoctor.Envoy.Grpc.GrpcConnection(new LlmdDoctor.Envoy.Grpc.GrpcConnectionOptions
+        {
+            Address = cluster.ServiceAddresses["qwen3-0-6b-epp-service.my-first-model.svc.cluster.local:9003"],
+        });
+
+        var result = await new LlmdDoctor.Envoy.Grpc.GrpcHealthClient(connection).CheckAsync(service, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(serving, result.IsServing);
+        if (!serving)
+        {
+            Assert.Equal(LlmdDoctor.Envoy.Grpc.GrpcServingStatus.ServiceUnknown, result.ServingStatus);
+        }
+    }
+}
+
+internal static class ExtProcFidelityTestsYaml
+{
+    private const string EppHost = "qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
+
+    /// <summary>What GIE's guide and `fix --gateway` print for Istio (networking.istio.io/v1).</summary>
+    public const string TrustEpp = $"""
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata:
+          name: qwen3-0-6b-epp-insecure-tls
+          namespace: openshift-ingress
+        spec:
+          host: {EppHost}
+          trafficPolicy:
+            tls:
+              mode: SIMPLE
+              insecureSkipVerify: true
+        """;
+
+    public static string ShortMessageTimeout(string gateway, string timeout, bool? failureModeAllow = null) => $$"""
+        apiVersion: networking.istio.io/v1alpha3
+        kind: EnvoyFilter
+        metadata:
+          name: test-message-timeout-{{gateway}}
+          namespace: openshift-ingress
+        spec:
+          workloadSelector:
+            labels:
+              gateway.networking.k8s.io/gateway-name: {{gateway}}
+          configPatches:
+          - applyTo: HTTP_FILTER
+            match:
+              context: GATEWAY
+              listener:
+                filterChain:
+                  filter:
+                    name: envoy.filters.network.http_connection_manager
+                    subFilter:
+                      name: envoy.filters.http.ext_proc
+            patch:
+              operation: MERGE
+              value:
+                name: envoy.filters.http.ext_proc
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
+                  message_timeout: {{timeout}}{{(failureModeAllow is { } allow ? $"\n          failure_mode_allow: {(allow ? "true" : "false")}" : "")}}
+        """;
 }
