@@ -68,7 +68,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public string CaFile { get; }
 
-    /// <summary><c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local:&lt;port&gt;</c> → the simulated address of every Service port (EPP 9002/9003/9090, vLLM 8000, gateways, Thanos Querier 9091).</summary>
+    /// <summary>
+    /// <c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local:&lt;port&gt;</c> → the simulated address of every Service port (EPP ports the
+    /// Service lists, vLLM 8000, gateways, Thanos Querier 9091), plus <c>&lt;pod IP&gt;:9002/9003/9090</c> of each EPP pod.
+    /// </summary>
     public IReadOnlyDictionary<string, Uri> ServiceAddresses => _serviceAddresses;
 
     /// <summary>Prometheus HTTP API (HTTPS with the simulator CA; bearer <see cref="PrometheusToken"/> required).</summary>
@@ -253,7 +256,20 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 }
             }
 
-            _serviceAddresses.TryAdd($"{service}.{ns}.svc.cluster.local:9003", health.Url);
+            // The pods themselves listen on GIE's defaults whatever the Service exposes (pkg/epp/server/runserver.go:
+            // ext_proc 9002, health 9003 plaintext, metrics 9090); GIE's Helm Service exposes only 9002 and 9090
+            // (config/charts/inferencepool/templates/epp-service.yaml @v1.0.0), so 9003 is reachable by Service name
+            // only when the Service lists it (KServe's does).
+            var eppSelector = ClusterModel.StringMap(serviceObject?["spec"]?["selector"] as JsonObject);
+            foreach (var pod in eppSelector.Count == 0 ? [] : model.PodsMatching(ns, eppSelector))
+            {
+                if (ClusterModel.PodIp(pod) is { } ip)
+                {
+                    _serviceAddresses[$"{ip}:9002"] = extProc.Url;
+                    _serviceAddresses[$"{ip}:9003"] = health.Url;
+                    _serviceAddresses[$"{ip}:9090"] = metrics.Url;
+                }
+            }
         }
 
         var gatewayAddresses = new Dictionary<string, IReadOnlyList<Uri>>(StringComparer.Ordinal);

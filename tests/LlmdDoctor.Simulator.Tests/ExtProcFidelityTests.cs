@@ -338,3 +338,34 @@ internal static class ExtProcFidelityTestsYaml
                   message_timeout: {{timeout}}{{(failureModeAllow is { } allow ? $"\n          failure_mode_allow: {(allow ? "true" : "false")}" : "")}}
         """;
 }
+
+/// <summary>Where the EPP's ports answer: the pod always listens on GIE's defaults, the Service only forwards what it lists.</summary>
+public sealed class EndpointPickerPortTests
+{
+    private const string Service = "qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
+
+    [Fact]
+    public async Task Health_is_on_the_pod_and_on_the_service_only_when_the_service_lists_9003()
+    {
+        var seed = ScenarioCatalog.Load("seed-rhoai");
+        // GIE's Helm chart Service: grpc-ext-proc 9002 and http-metrics 9090, no health port.
+        var objects = seed.Objects.Select(o => (JsonObject)o.DeepClone()).ToList();
+        var epp = objects.Single(o => (string?)o["kind"] == "Service" && (string?)o["metadata"]?["name"] == "qwen3-0-6b-epp-service");
+        var ports = (JsonArray)epp["spec"]!["ports"]!;
+        foreach (var health in ports.Where(p => (int?)p!["port"] == 9003).ToList())
+        {
+            ports.Remove(health);
+        }
+
+        var spec = JsonNode.Parse("""{"description": "seed with GIE's Helm EPP Service"}""")!.AsObject();
+        await using var helm = await SimulatedCluster.StartAsync(new Scenario("seed-helm-epp-service", spec, objects, seed.BundleFiles));
+        await using var kserve = await SimulatedCluster.StartAsync(seed);
+        var podIp = (string)objects.Single(o => (string?)o["kind"] == "Pod" && ((string?)o["metadata"]?["name"])?.Contains("scheduler", StringComparison.Ordinal) == true)["status"]!["podIP"]!;
+
+        Assert.False(helm.ServiceAddresses.ContainsKey($"{Service}:9003"));
+        Assert.True(helm.ServiceAddresses.ContainsKey($"{Service}:9002"));
+        Assert.True(helm.ServiceAddresses.ContainsKey($"{podIp}:9003"));
+        Assert.True(kserve.ServiceAddresses.ContainsKey($"{Service}:9003"));
+        Assert.Equal(kserve.ServiceAddresses[$"{podIp}:9003"], kserve.ServiceAddresses[$"{Service}:9003"]);
+    }
+}
