@@ -98,7 +98,9 @@ internal sealed class SimulatedGateway : IAsyncDisposable
         }
 
         var path = request.Path.Value ?? "/";
-        var match = _routes.Match(path, request.Host.Host);
+        var match = _routes.Match(path, request.Host.Host, request.Method,
+            name => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null,
+            name => request.Query.TryGetValue(name, out var values) ? values.ToString() : null);
         var envoy = Envoy;
         var envoyRoute = match is not null && envoy?.RoutesNamed(match.EnvoyRouteName) is [var first, ..] ? first : null;
         if (match is null || (envoy is not null && envoyRoute is null))
