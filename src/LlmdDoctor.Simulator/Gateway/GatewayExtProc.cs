@@ -64,7 +64,7 @@ internal sealed record ExtProcSettings(CoreModes.ProcessingMode Mode, bool FailO
 internal sealed class GatewayExtProc(GrpcConnection connection, ExtProcSettings settings) : IAsyncDisposable
 {
     private const int ChunkSize = 16 * 1024;
-    private readonly CoreModes.ProcessingMode mode = settings.Mode;
+    private readonly CoreModes.ProcessingMode _mode = settings.Mode;
     private GrpcDuplexCall<ProcessingRequest, ProcessingResponse>? _call;
     private bool _broken;
     private bool _closed;
@@ -73,8 +73,8 @@ internal sealed class GatewayExtProc(GrpcConnection connection, ExtProcSettings 
     {
         var decision = new ExtProcDecision();
         var hasBody = request.Body.Length > 0;
-        var sendBody = hasBody && mode.RequestBody != CoreModes.BodySendMode.None;
-        var duplex = mode.RequestBody == CoreModes.BodySendMode.FullDuplexStreamed;
+        var sendBody = hasBody && _mode.RequestBody != CoreModes.BodySendMode.None;
+        var duplex = _mode.RequestBody == CoreModes.BodySendMode.FullDuplexStreamed;
         _call = connection.StartDuplex(ExtProcConversation.ProcessMethod, new GrpcCallOptions(), cancellationToken);
         Count("streams_started");
         try
@@ -165,7 +165,7 @@ internal sealed class GatewayExtProc(GrpcConnection connection, ExtProcSettings 
     /// </summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> ResponseHeadersAsync(int status, string? contentType, CancellationToken cancellationToken)
     {
-        if (_call is null || _broken || mode.ResponseHeader == CoreModes.HeaderSendMode.Skip)
+        if (_call is null || _broken || _mode.ResponseHeader == CoreModes.HeaderSendMode.Skip)
         {
             return [];
         }
@@ -305,8 +305,8 @@ internal sealed class GatewayExtProc(GrpcConnection connection, ExtProcSettings 
             RequestHeaders = new HttpHeaders { Headers = map, EndOfStream = !hasBody },
             ProtocolConfig = new ProtocolConfiguration
             {
-                RequestBodyMode = (ProtoMode.BodySendMode)(int)mode.RequestBody,
-                ResponseBodyMode = (ProtoMode.BodySendMode)(int)mode.ResponseBody,
+                RequestBodyMode = (ProtoMode.BodySendMode)(int)_mode.RequestBody,
+                ResponseBodyMode = (ProtoMode.BodySendMode)(int)_mode.ResponseBody,
             },
         };
     }
