@@ -508,11 +508,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _api!.Add(filter);
         var ns = ClusterModel.Ns(filter);
         var changed = new List<string>();
-        foreach (var gateway in _gateways.Where(g => g.Namespace == ns))
+        // An EnvoyFilter in Istio's root namespace applies to workloads of every namespace.
+        foreach (var gateway in _gateways.Where(g => g.Namespace == ns || ns == IstioDestinationRules.RootNamespace))
         {
-            foreach (var pod in Cluster.GatewayPods(ns, gateway.Name).Where(p => Gateway.EnvoyFilterPush.Selects(filter, p)))
+            foreach (var pod in Cluster.GatewayPods(gateway.Namespace, gateway.Name).Where(p => Gateway.EnvoyFilterPush.Selects(filter, p)))
             {
-                if (!_admins.TryGetValue($"{ns}/{ClusterModel.Name(pod)}", out var admin) || admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is not { } dump)
+                if (!_admins.TryGetValue($"{gateway.Namespace}/{ClusterModel.Name(pod)}", out var admin) || admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is not { } dump)
                 {
                     continue;
                 }
@@ -530,10 +531,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 }
 
                 using var stream = new MemoryStream(patched);
-                var parsed = ConfigDumpParser.Parse(stream, $"{ns}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
+                var parsed = ConfigDumpParser.Parse(stream, $"{gateway.Namespace}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
                 var serverInfo = admin.Get(GatewayEnvoyDataReader.ServerInfoFile) is { } info ? EnvoyServerInfo.Parse(Encoding.UTF8.GetString(info)) : null;
-                gateway.Envoy = GatewayEnvoyDataReader.FromDump(ns, gateway.Name, ClusterModel.Name(pod), parsed, serverInfo);
-                changed.Add($"{ns}/{gateway.Name}");
+                gateway.Envoy = GatewayEnvoyDataReader.FromDump(gateway.Namespace, gateway.Name, ClusterModel.Name(pod), parsed, serverInfo);
+                changed.Add($"{gateway.Namespace}/{gateway.Name}");
             }
         }
 
