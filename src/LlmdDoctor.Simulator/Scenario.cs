@@ -31,6 +31,18 @@ public sealed record GatewayBehaviour(EppTls EppTls, bool RequireAuth)
     public static GatewayBehaviour Default { get; } = new(EppTls.Trusted, false);
 }
 
+/// <summary>Live behaviour of one Endpoint Picker (<c>behaviour.endpointPickers.&lt;ns&gt;/&lt;service&gt;</c>).</summary>
+/// <param name="Streaming">
+/// GIE ≥ v0.4 (and the llm-d scheduler): the FULL_DUPLEX_STREAMED-only server that answers request headers only after
+/// the body's end of stream. False for <c>gie: v0.2</c>/<c>v0.3</c>: the original server (USE_STREAMING unset, cmd/epp/main.go
+/// @v0.3.0) that answers headers at once and picks on the BUFFERED body message.
+/// </param>
+/// <param name="LeaderElection">GIE's <c>--ha-enable-leader-election</c>: gRPC health then answers SERVICE_UNKNOWN for unknown service names.</param>
+public sealed record EndpointPickerBehaviour(bool Streaming, bool LeaderElection)
+{
+    public static EndpointPickerBehaviour Default { get; } = new(true, false);
+}
+
 /// <summary>vLLM's error JSON shape (vLLM PR #22099, v0.10.1).</summary>
 public enum VllmErrorShape
 {
@@ -84,6 +96,7 @@ public sealed class Scenario
         Absent = Findings(spec["absent"] as JsonArray);
         var behaviour = spec["behaviour"] as JsonObject ?? [];
         Gateways = (behaviour["gateways"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => ParseGateway(kv.Value as JsonObject), StringComparer.Ordinal);
+        EndpointPickers = (behaviour["endpointPickers"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => ParseEndpointPicker(kv.Value as JsonObject), StringComparer.Ordinal);
         Models = (behaviour["models"] as JsonObject ?? []).ToDictionary(kv => kv.Key, kv => ParseModel(kv.Value as JsonObject), StringComparer.Ordinal);
         Metrics = ParseMetrics(behaviour["metrics"] as JsonObject);
         Objects = objects;
@@ -112,6 +125,13 @@ public sealed class Scenario
 
     /// <summary>Gateway behaviour by <c>namespace/name</c>.</summary>
     public IReadOnlyDictionary<string, GatewayBehaviour> Gateways { get; }
+
+    /// <summary>Endpoint Picker behaviour by EPP Service <c>namespace/name</c>.</summary>
+    public IReadOnlyDictionary<string, EndpointPickerBehaviour> EndpointPickers { get; }
+
+    /// <summary>The behaviour of an EPP (GIE ≥ v0.4, leader election off, when the scenario does not name it).</summary>
+    public EndpointPickerBehaviour EndpointPickerBehaviourOf(string ns, string service) =>
+        EndpointPickers.TryGetValue($"{ns}/{service}", out var b) ? b : EndpointPickerBehaviour.Default;
 
     /// <summary>Model behaviour by LLMInferenceService <c>namespace/name</c>.</summary>
     public IReadOnlyDictionary<string, ModelBehaviour> Models { get; }
@@ -163,6 +183,10 @@ public sealed class Scenario
     private static GatewayBehaviour ParseGateway(JsonObject? o) => new(
         o?["eppTls"]?.ToString() == "untrusted" ? EppTls.Untrusted : EppTls.Trusted,
         o?["requireAuth"]?.ToString() == "true");
+
+    private static EndpointPickerBehaviour ParseEndpointPicker(JsonObject? o) => new(
+        !(o?["gie"]?.ToString() is { } gie && System.Text.RegularExpressions.Regex.IsMatch(gie, @"^v?0\.[0-3](\.|$)")),
+        o?["leaderElection"]?.ToString() == "true");
 
     private static ModelBehaviour ParseModel(JsonObject? o) => new(
         o?["vllmErrorShape"]?.ToString() == "flat" ? VllmErrorShape.Flat : VllmErrorShape.Nested,

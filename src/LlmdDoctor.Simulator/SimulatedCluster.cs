@@ -32,6 +32,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly Dictionary<string, EnvoyAdmin> _admins = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Uri> _serviceAddresses = new(StringComparer.Ordinal);
     private readonly ClusterNetwork _network;
+    private readonly Lock _applying = new();
+    private IReadOnlyList<JsonObject> _destinationRules = [];
     private SimulatedApiServer? _api;
     private SimulatedPrometheus? _prometheus;
     private int _disposed;
@@ -66,7 +68,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// </summary>
     public string CaFile { get; }
 
-    /// <summary><c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local:&lt;port&gt;</c> → the simulated address of every Service port (EPP 9002/9003/9090, vLLM 8000, gateways, Thanos Querier 9091).</summary>
+    /// <summary>
+    /// <c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local:&lt;port&gt;</c> → the simulated address of every Service port (EPP ports the
+    /// Service lists, vLLM 8000, gateways, Thanos Querier 9091), plus <c>&lt;pod IP&gt;:9002/9003/9090</c> of each EPP pod.
+    /// </summary>
     public IReadOnlyDictionary<string, Uri> ServiceAddresses => _serviceAddresses;
 
     /// <summary>Prometheus HTTP API (HTTPS with the simulator CA; bearer <see cref="PrometheusToken"/> required).</summary>
@@ -156,7 +161,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             }
 
             var poolName = ClusterModel.Name(group.First().Pool);
-            var picker = new SimulatedEndpointPicker(group.Key.Ns, group.Key.Service, poolName, ready);
+            var picker = new SimulatedEndpointPicker(group.Key.Ns, group.Key.Service, poolName, ready, Scenario.EndpointPickerBehaviourOf(group.Key.Ns, group.Key.Service));
             _pickers[$"{group.Key.Ns}/{group.Key.Service}"] = picker;
             pickerEndpoints.Add((group.Key.Ns, group.Key.Service, group.Key.Port,
                 _host.Add($"epp {group.Key.Service} ext_proc", true, HttpProtocols.Http2, _certificates.EndpointPicker, picker.HandleExtProcAsync),
@@ -196,6 +201,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             }
         }
 
+        _destinationRules = [.. model.OfKind("DestinationRule")];
         foreach (var gateway in _gateways)
         {
             foreach (var pod in model.GatewayPods(gateway.Namespace, gateway.Name))
@@ -203,6 +209,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 if (_admins.TryGetValue($"{gateway.Namespace}/{ClusterModel.Name(pod)}", out var admin))
                 {
                     admin.Counters = gateway.Counters;
+                    if (admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is { } dump && JsonNode.Parse(dump) is JsonObject root
+                        && ConfigDumpJson.ExtProcStatPrefix(root) is { } prefix)
+                    {
+                        gateway.ExtProcStatPrefix = prefix;
+                    }
                 }
             }
         }
@@ -245,7 +256,20 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 }
             }
 
-            _serviceAddresses.TryAdd($"{service}.{ns}.svc.cluster.local:9003", health.Url);
+            // The pods themselves listen on GIE's defaults whatever the Service exposes (pkg/epp/server/runserver.go:
+            // ext_proc 9002, health 9003 plaintext, metrics 9090); GIE's Helm Service exposes only 9002 and 9090
+            // (config/charts/inferencepool/templates/epp-service.yaml @v1.0.0), so 9003 is reachable by Service name
+            // only when the Service lists it (KServe's does).
+            var eppSelector = ClusterModel.StringMap(serviceObject?["spec"]?["selector"] as JsonObject);
+            foreach (var pod in eppSelector.Count == 0 ? [] : model.PodsMatching(ns, eppSelector))
+            {
+                if (ClusterModel.PodIp(pod) is { } ip)
+                {
+                    _serviceAddresses[$"{ip}:9002"] = extProc.Url;
+                    _serviceAddresses[$"{ip}:9003"] = health.Url;
+                    _serviceAddresses[$"{ip}:9090"] = metrics.Url;
+                }
+            }
         }
 
         var gatewayAddresses = new Dictionary<string, IReadOnlyList<Uri>>(StringComparer.Ordinal);
@@ -484,11 +508,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
         _api!.Add(filter);
         var ns = ClusterModel.Ns(filter);
         var changed = new List<string>();
-        foreach (var gateway in _gateways.Where(g => g.Namespace == ns))
+        // An EnvoyFilter in Istio's root namespace applies to workloads of every namespace.
+        foreach (var gateway in _gateways.Where(g => g.Namespace == ns || ns == IstioDestinationRules.RootNamespace))
         {
-            foreach (var pod in Cluster.GatewayPods(ns, gateway.Name).Where(p => Gateway.EnvoyFilterPush.Selects(filter, p)))
+            foreach (var pod in Cluster.GatewayPods(gateway.Namespace, gateway.Name).Where(p => Gateway.EnvoyFilterPush.Selects(filter, p)))
             {
-                if (!_admins.TryGetValue($"{ns}/{ClusterModel.Name(pod)}", out var admin) || admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is not { } dump)
+                if (!_admins.TryGetValue($"{gateway.Namespace}/{ClusterModel.Name(pod)}", out var admin) || admin.Get(GatewayEnvoyDataReader.ConfigDumpFile) is not { } dump)
                 {
                     continue;
                 }
@@ -500,15 +525,59 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 }
 
                 admin.Replace(GatewayEnvoyDataReader.ConfigDumpFile, patched);
+                if (JsonNode.Parse(patched) is JsonObject root && ConfigDumpJson.ExtProcStatPrefix(root) is { } prefix)
+                {
+                    gateway.ExtProcStatPrefix = prefix;
+                }
+
                 using var stream = new MemoryStream(patched);
-                var parsed = ConfigDumpParser.Parse(stream, $"{ns}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
+                var parsed = ConfigDumpParser.Parse(stream, $"{gateway.Namespace}/{ClusterModel.Name(pod)}/{GatewayEnvoyDataReader.ConfigDumpFile}");
                 var serverInfo = admin.Get(GatewayEnvoyDataReader.ServerInfoFile) is { } info ? EnvoyServerInfo.Parse(Encoding.UTF8.GetString(info)) : null;
-                gateway.Envoy = GatewayEnvoyDataReader.FromDump(ns, gateway.Name, ClusterModel.Name(pod), parsed, serverInfo);
-                changed.Add($"{ns}/{gateway.Name}");
+                gateway.Envoy = GatewayEnvoyDataReader.FromDump(gateway.Namespace, gateway.Name, ClusterModel.Name(pod), parsed, serverInfo);
+                changed.Add($"{gateway.Namespace}/{gateway.Name}");
             }
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// <c>kubectl apply -f</c> for the simulated cluster: every object of the YAML (or JSON) documents appears in the
+    /// API (replacing one of the same kind, namespace and name; no <c>metadata.namespace</c> means <c>default</c>),
+    /// and istiod's part happens: an EnvoyFilter is pushed to the gateways it selects (<see cref="ApplyEnvoyFilter"/>),
+    /// a DestinationRule decides from the next request on how the gateways in its reach talk TLS to its host
+    /// (<see cref="IstioDestinationRules"/>). Returns <c>Kind namespace/name</c> of each object applied.
+    /// </summary>
+    public IReadOnlyList<string> Apply(string yaml)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        var applied = new List<string>();
+        foreach (var document in Kubernetes.YamlJson.ParseDocuments(yaml).OfType<JsonObject>())
+        {
+            var metadata = document["metadata"] as JsonObject ?? throw new ArgumentException("an object without metadata", nameof(yaml));
+            metadata["namespace"] ??= "default";
+            switch (ClusterModel.Kind(document))
+            {
+                case "EnvoyFilter":
+                    ApplyEnvoyFilter(document);
+                    break;
+                case "DestinationRule":
+                    _api!.Add(document);
+                    lock (_applying)
+                    {
+                        _destinationRules = [.. _destinationRules.Where(r => !(ClusterModel.Ns(r) == ClusterModel.Ns(document) && ClusterModel.Name(r) == ClusterModel.Name(document))), document];
+                    }
+
+                    break;
+                default:
+                    _api!.Add(document);
+                    break;
+            }
+
+            applied.Add($"{ClusterModel.Kind(document)} {ClusterModel.Ns(document)}/{ClusterModel.Name(document)}");
+        }
+
+        return applied;
     }
 
     /// <summary>Stops every server and deletes the temp directory (kubeconfig, CA file).</summary>
@@ -575,6 +644,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
             owner.Cluster.Find("InferencePool", ns, pool, group) is { } found ? ClusterModel.PoolEndpointPicker(found) : null;
 
         public Uri? ServiceAddress(string hostPort) => owner._serviceAddresses.GetValueOrDefault(hostPort);
+
+        public bool? EndpointPickerTls(string proxyNamespace, string host) =>
+            IstioDestinationRules.For(Volatile.Read(ref owner._destinationRules), proxyNamespace, host) is { } rule ? IstioDestinationRules.TrustsSelfSigned(rule) : null;
 
         /// <summary>A Service port's targetPort on a pod: a number, a container port name, or (unset) the port itself.</summary>
         public static int TargetPort(JsonObject servicePort, JsonObject pod)

@@ -39,7 +39,8 @@ public sealed partial class InteropTests(HealthyFixture healthy, NoReadyPodsFixt
         var immediate = result.GetProperty("immediate");
         Assert.Equal(503, immediate.GetProperty("status").GetInt32());
         Assert.Equal("inference gateway: ServiceUnavailable - failed to find candidate pods for serving the request", immediate.GetProperty("body").GetString());
-        Assert.Equal("NOT_SERVING", result.GetProperty("health").GetString());
+        // GIE's health reflects the pool having synced, not ready pods (cmd/epp/runner/health.go @v1.0.0).
+        Assert.Equal("SERVING", result.GetProperty("health").GetString());
     }
 
     [Fact]

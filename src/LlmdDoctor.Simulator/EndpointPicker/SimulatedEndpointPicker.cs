@@ -19,9 +19,13 @@ namespace LlmdDoctor.Simulator.EndpointPicker;
 /// <c>Content-Length</c>, the original headers, clear_route_cache, <c>envoy.lb</c> dynamic metadata) followed by
 /// the re-marshalled body as streamed body responses. Response headers get <c>x-went-into-resp-headers: true</c>,
 /// response bodies are streamed back, trailers are ignored ("currently unused").
-/// Also serves grpc.health.v1 (cmd/epp/runner/health.go) and a small /metrics text.
+/// With <see cref="EndpointPickerBehaviour.Streaming"/> off it is GIE ≤ v0.3's original server
+/// (pkg/epp/handlers/request.go @v0.3.0): request headers are answered at once (clear_route_cache), and the BUFFERED
+/// body message gets one body response carrying the destination header, Content-Length, the re-marshalled body and
+/// the <c>envoy.lb</c> metadata.
+/// Also serves grpc.health.v1 (cmd/epp/runner/health.go @v1.0.0/v1.5.0) and a small /metrics text.
 /// </summary>
-internal sealed class SimulatedEndpointPicker(string ns, string service, string poolName, IReadOnlyList<string> readyEndpoints)
+internal sealed class SimulatedEndpointPicker(string ns, string service, string poolName, IReadOnlyList<string> readyEndpoints, EndpointPickerBehaviour behaviour)
 {
     public const string ProcessPath = "/envoy.service.ext_proc.v3.ExternalProcessor/Process";
     public const string HealthCheckPath = "/grpc.health.v1.Health/Check";
@@ -95,7 +99,15 @@ internal sealed class SimulatedEndpointPicker(string ns, string service, string 
                         headers.Add(new("x-request-id", Guid.NewGuid().ToString()));
                     }
 
-                    if (request.RequestHeaders.EndOfStream)
+                    if (!behaviour.Streaming)
+                    {
+                        // GIE <= v0.3 HandleRequestHeaders: answer at once, the pick comes with the body.
+                        await call.WriteAsync(new ProcessingResponse
+                        {
+                            RequestHeaders = new HeadersResponse { Response = new CommonResponse { ClearRouteCache = true } },
+                        });
+                    }
+                    else if (request.RequestHeaders.EndOfStream)
                     {
                         // No body (a GET): GIE picks a random pod right away.
                         if (Pick() is not { } endpoint)
@@ -152,7 +164,10 @@ internal sealed class SimulatedEndpointPicker(string ns, string service, string 
         await call.FinishAsync(GrpcStatusCode.Ok);
     }
 
-    /// <summary>The body is complete: unmarshal, schedule, answer headers then the body. False when an ImmediateResponse ended the stream.</summary>
+    /// <summary>
+    /// The body is complete: unmarshal, schedule, answer headers then the body (GIE ≥ v0.4), or one body response with
+    /// the pick (GIE ≤ v0.3). False when an ImmediateResponse ended the stream.
+    /// </summary>
     private async Task<bool> RouteBodyAsync(GrpcServerCall call, List<KeyValuePair<string, string>> headers, byte[] body)
     {
         byte[] remarshalled;
@@ -175,6 +190,21 @@ internal sealed class SimulatedEndpointPicker(string ns, string service, string 
         {
             await ImmediateAsync(call, 503, "ServiceUnavailable", "failed to find candidate pods for serving the request");
             return false;
+        }
+
+        if (!behaviour.Streaming)
+        {
+            var picked = HeadersResponse(endpoint, [], remarshalled.Length);
+            var mutation = picked.RequestHeaders.Response.HeaderMutation;
+            await call.WriteAsync(new ProcessingResponse
+            {
+                RequestBody = new BodyResponse
+                {
+                    Response = new CommonResponse { HeaderMutation = mutation, BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(remarshalled) } },
+                },
+                DynamicMetadata = picked.DynamicMetadata,
+            });
+            return true;
         }
 
         await call.WriteAsync(HeadersResponse(endpoint, headers, remarshalled.Length));
@@ -252,7 +282,12 @@ internal sealed class SimulatedEndpointPicker(string ns, string service, string 
     private static string ValueOf(HeaderValue header) =>
         header.RawValue.IsEmpty ? header.Value : Encoding.UTF8.GetString(header.RawValue.Span);
 
-    /// <summary>grpc.health.v1.Health/Check on the health port (h2c): SERVING for GIE's services, NOT_SERVING without ready pods.</summary>
+    /// <summary>
+    /// grpc.health.v1.Health/Check on the health port (h2c), as GIE's healthServer.Check (cmd/epp/runner/health.go
+    /// @v1.0.0, same at v1.5.0): with leader election off every service name is SERVING once the pool has synced
+    /// (it always has here; ready pods do not matter); with it on, this single replica is the leader, so liveness,
+    /// readiness, "" and the ext_proc service are SERVING and any other name is SERVICE_UNKNOWN.
+    /// </summary>
     public async Task HandleHealthAsync(HttpContext context)
     {
         var call = new GrpcServerCall(context);
@@ -268,15 +303,11 @@ internal sealed class SimulatedEndpointPicker(string ns, string service, string 
         }
 
         var request = await call.ReadAsync(HealthCheckRequest.Parser) ?? new HealthCheckRequest();
-        if (!HealthServices.Contains(request.Service))
-        {
-            await call.FinishAsync(GrpcStatusCode.NotFound, "unknown service");
-            return;
-        }
-
         await call.WriteAsync(new HealthCheckResponse
         {
-            Status = ReadyEndpoints.Count > 0 ? HealthCheckResponse.Types.ServingStatus.Serving : HealthCheckResponse.Types.ServingStatus.NotServing,
+            Status = !behaviour.LeaderElection || HealthServices.Contains(request.Service)
+                ? HealthCheckResponse.Types.ServingStatus.Serving
+                : HealthCheckResponse.Types.ServingStatus.ServiceUnknown,
         });
         await call.FinishAsync(GrpcStatusCode.Ok);
     }

@@ -10,13 +10,23 @@ namespace LlmdDoctor.Simulator.Gateway;
 /// (the EPP's self-signed certificate) is a new connection attempt every stream, counted in <c>upstream_cx_total</c>,
 /// <c>upstream_cx_connect_fail</c> and <c>ssl.fail_verify_error</c> alike (the seed write-up's 57 = 57 = 57), and in
 /// the host's <c>cx_total</c>/<c>cx_connect_fail</c> in <c>/clusters</c>. <see cref="EnvoyAdmin"/> adds these to the
-/// bundle's numbers, so a doctor reading two cycles sees them grow.
+/// bundle's numbers, so a doctor reading two cycles sees them grow. The ext_proc filter's own counters
+/// (<c>http.&lt;prefix&gt;.ext_proc.streams_started</c>, <c>stream_msgs_sent</c>, <c>message_timeouts</c>, …; envoy
+/// <c>ext_proc.h</c> <c>ALL_EXT_PROC_FILTER_STATS</c>) are counted per event by <see cref="Count"/>; a counter the
+/// bundle's stats do not list is added to them.
 /// </summary>
 internal sealed class EndpointPickerCounters
 {
     private static readonly string[] StatCounters = ["upstream_cx_total", "upstream_cx_connect_fail", "ssl.fail_verify_error"];
     private static readonly string[] HostCounters = ["cx_total", "cx_connect_fail"];
     private readonly ConcurrentDictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _counted = new(StringComparer.Ordinal);
+
+    /// <summary>Adds one to the counter with the full stat name <paramref name="stat"/>.</summary>
+    public void Count(string stat) => _counted.AddOrUpdate(stat, 1, (_, n) => n + 1);
+
+    /// <summary>What <see cref="Count"/> added to <paramref name="stat"/> so far.</summary>
+    public long Counted(string stat) => _counted.GetValueOrDefault(stat);
 
     /// <summary>Counts one ext_proc stream whose TLS handshake with <paramref name="cluster"/> failed verification.</summary>
     public void TlsRefused(string cluster) => _refused.AddOrUpdate(cluster, 1, (_, n) => n + 1);
@@ -25,7 +35,33 @@ internal sealed class EndpointPickerCounters
     public long Refused(string cluster) => _refused.GetValueOrDefault(cluster);
 
     /// <summary><c>/stats</c> text with the counts added to each EPP cluster's counters.</summary>
-    public byte[] Stats(byte[] text) => Rewrite(text, (name, value) =>
+    public byte[] Stats(byte[] text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rewritten = Rewrite(text, (name, value) =>
+        {
+            seen.Add(name);
+            return value + _counted.GetValueOrDefault(name) + RefusedStat(name);
+        }, ": ");
+        var missing = _counted.Keys.Where(k => !seen.Contains(k)).ToList();
+        if (missing.Count == 0)
+        {
+            return rewritten;
+        }
+
+        // Envoy prints counters and gauges sorted by name: a counter the bundle lacks goes before the first larger name.
+        var lines = Encoding.UTF8.GetString(rewritten).Split('\n').ToList();
+        foreach (var stat in missing.Order(StringComparer.Ordinal))
+        {
+            var at = lines.FindIndex(l => l.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0
+                && string.CompareOrdinal(l[..colon], stat) > 0 && long.TryParse(l.AsSpan(colon + 2), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+            lines.Insert(at >= 0 ? at : lines.Count > 0 && lines[^1].Length == 0 ? lines.Count - 1 : lines.Count, $"{stat}: {_counted[stat].ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return Encoding.UTF8.GetBytes(string.Join('\n', lines));
+    }
+
+    private long RefusedStat(string name)
     {
         foreach (var (cluster, refused) in _refused)
         {
@@ -33,13 +69,13 @@ internal sealed class EndpointPickerCounters
             {
                 if (name == $"cluster.{cluster}.{counter}")
                 {
-                    return value + refused;
+                    return refused;
                 }
             }
         }
 
-        return value;
-    }, ": ");
+        return 0;
+    }
 
     /// <summary><c>/clusters</c> text with the counts added to the first host of each EPP cluster.</summary>
     public byte[] Clusters(byte[] text)
@@ -63,7 +99,7 @@ internal sealed class EndpointPickerCounters
     /// <summary>Each line <c>name{separator}number</c> gets <paramref name="adjust"/>(name, number); other lines stay as they are.</summary>
     private byte[] Rewrite(byte[] text, Func<string, long, long> adjust, string separator)
     {
-        if (_refused.IsEmpty)
+        if (_refused.IsEmpty && _counted.IsEmpty)
         {
             return text;
         }

@@ -18,6 +18,13 @@ internal interface IClusterNetwork
     /// <summary>The simulated address of <c>&lt;svc&gt;.&lt;ns&gt;.svc.cluster.local:&lt;port&gt;</c>.</summary>
     Uri? ServiceAddress(string hostPort);
 
+    /// <summary>
+    /// Whether a proxy in <paramref name="proxyNamespace"/> trusts the EPP's self-signed certificate on
+    /// <paramref name="host"/>, per the DestinationRule Istio selects for it: true for <c>tls.mode: SIMPLE</c> with
+    /// <c>insecureSkipVerify: true</c>, false for any other TLS setting; null when no DestinationRule sets TLS.
+    /// </summary>
+    bool? EndpointPickerTls(string proxyNamespace, string host);
+
     /// <summary>PEM file of the simulator CA (what an "untrusted" gateway checks the EPP certificate against).</summary>
     string CaFile { get; }
 }

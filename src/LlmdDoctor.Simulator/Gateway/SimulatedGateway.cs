@@ -63,8 +63,16 @@ internal sealed class SimulatedGateway : IAsyncDisposable
 
     public GatewayBehaviour Behaviour { get; }
 
-    /// <summary>Deadline of one ext_proc stream (Istio's grpc_service timeout is 10 s, message_timeout 1000 s; shortened here).</summary>
-    public TimeSpan ExtProcTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Envoy's default <c>message_timeout</c> when the filter sets none (200 ms, ext_proc.proto); Istio's base filter
+    /// sets 1000 s (<c>pilot/pkg/xds/filters/filters.go</c> @1.27.0), used when the gateway has no config_dump.
+    /// </summary>
+    private static readonly TimeSpan EnvoyDefaultMessageTimeout = TimeSpan.FromMilliseconds(200);
+
+    private static readonly TimeSpan IstioMessageTimeout = TimeSpan.FromSeconds(1000);
+
+    /// <summary>The ext_proc filter's stat namespace, <c>http.&lt;HCM stat_prefix&gt;.ext_proc.</c>, from the config_dump.</summary>
+    public string ExtProcStatPrefix { get; set; } = "http.gateway.ext_proc.";
 
     /// <summary>Overrides the EPP address (tests point a gateway at another ext_proc server).</summary>
     public Uri? EndpointPickerOverride { get; set; }
@@ -90,7 +98,9 @@ internal sealed class SimulatedGateway : IAsyncDisposable
         }
 
         var path = request.Path.Value ?? "/";
-        var match = _routes.Match(path, request.Host.Host);
+        var match = _routes.Match(path, request.Host.Host, request.Method,
+            name => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null,
+            name => request.Query.TryGetValue(name, out var values) ? values.ToString() : null);
         var envoy = Envoy;
         var envoyRoute = match is not null && envoy?.RoutesNamed(match.EnvoyRouteName) is [var first, ..] ? first : null;
         if (match is null || (envoy is not null && envoyRoute is null))
@@ -138,6 +148,7 @@ internal sealed class SimulatedGateway : IAsyncDisposable
             return;
         }
 
+        var trusted = TrustsEndpointPicker(mode.EndpointPickerCluster, backend);
         var address = EndpointPickerOverride ?? ResolvePicker(mode.EndpointPickerCluster, backend);
         var downstream = new DownstreamRequest(request.Method, path + request.QueryString, request.Host.Value ?? "", request.Scheme, headers, body);
         if (address is null)
@@ -146,16 +157,19 @@ internal sealed class SimulatedGateway : IAsyncDisposable
             return;
         }
 
-        await using var extProc = new GatewayExtProc(Connection(address), mode.Mode, ExtProcTimeout);
+        var messageTimeout = envoyRoute is null ? IstioMessageTimeout
+            : envoy!.ExtProcFilterFor(envoyRoute)?.MessageTimeout is { } configured ? ProtoDuration.Parse(configured) : EnvoyDefaultMessageTimeout;
+        await using var extProc = new GatewayExtProc(Connection(address, trusted), new ExtProcSettings(mode.Mode, mode.FailOpen, messageTimeout, Counters, ExtProcStatPrefix));
         var decision = await extProc.RequestPhaseAsync(downstream, context.RequestAborted);
         if (decision.Failure is { } failure)
         {
-            if (Behaviour.EppTls == EppTls.Untrusted && mode.EndpointPickerCluster is { } refusedBy)
+            if (!trusted && !decision.TimedOut && mode.EndpointPickerCluster is { } refusedBy)
             {
                 Counters.TlsRefused(refusedBy);
             }
 
-            await FailedStreamAsync(context, clock, mode, Fallback(), upstreamPath, headers, body, $"{what}: ext_proc stream failed: {failure}");
+            await FailedStreamAsync(context, clock, mode with { FailOpen = mode.FailOpen || decision.ClosedByServer }, Fallback(), upstreamPath, headers, body,
+                $"{what}: ext_proc {(decision.TimedOut ? "message timeout" : "stream failed")}: {failure}", decision.TimedOut);
             return;
         }
 
@@ -176,17 +190,20 @@ internal sealed class SimulatedGateway : IAsyncDisposable
     }
 
     private async Task FailedStreamAsync(HttpContext context, Stopwatch clock, EffectiveExtProcMode mode, string? fallback, string upstreamPath,
-        List<KeyValuePair<string, string>> headers, byte[] body, string what)
+        List<KeyValuePair<string, string>> headers, byte[] body, string what, bool timedOut = false)
     {
         if (!mode.FailOpen)
         {
-            // failure_mode_allow false: Envoy's local reply 500 with an empty body.
-            await LocalReplyAsync(context, 500, "", what + " -> fail-closed 500");
+            // failure_mode_allow false: Envoy's local reply with an empty body — 500 for a gRPC error (onGrpcError),
+            // 504 for the per-message timer (onMessageTimeout, runtime guard ext_proc_timeout_error, on by default).
+            var status = timedOut ? 504 : 500;
+            await LocalReplyAsync(context, status, "", what + $" -> fail-closed {status}");
             return;
         }
 
         // Fail-open. FULL_DUPLEX_STREAMED keeps no copy of the body chunks it handed to the stream (envoy #39740;
-        // domain-facts §1.5), so the upstream request goes without body; BUFFERED forwards Envoy's own copy.
+        // domain-facts §1.5), so the upstream request goes without body; BUFFERED forwards Envoy's own copy — to a pod
+        // of the pool the EPP did not pick (no x-gateway-destination-endpoint).
         var kept = mode.Mode.RequestBody == BodySendMode.FullDuplexStreamed ? [] : body;
         await ForwardAsync(context, clock, fallback, upstreamPath, headers, kept, null, what + $" -> fail-open, body {(kept.Length == 0 && body.Length > 0 ? "lost" : "kept")}");
     }
@@ -334,12 +351,24 @@ internal sealed class SimulatedGateway : IAsyncDisposable
         return parts.Length == 4 ? _network.ServiceAddress($"{parts[3]}:{parts[1]}") : null;
     }
 
-    private GrpcConnection Connection(Uri address) =>
-        _extProcConnections.GetOrAdd(address.ToString(), _ => new GrpcConnection(new GrpcConnectionOptions
+    /// <summary>
+    /// Whether this gateway's Envoy accepts the EPP's self-signed certificate: the DestinationRule Istio selects for the
+    /// EPP host from this gateway's namespace (<see cref="IClusterNetwork.EndpointPickerTls"/>) decides; without one,
+    /// the scenario's <c>eppTls</c>.
+    /// </summary>
+    private bool TrustsEndpointPicker(string? cluster, RouteBackend backend)
+    {
+        var host = cluster?.Split('|') is [_, _, _, var h] ? h
+            : _network.PoolPicker(backend.Namespace, backend.Name, backend.Group) is { } p ? $"{p.Service}.{backend.Namespace}.svc.cluster.local" : null;
+        return (host is null ? null : _network.EndpointPickerTls(Namespace, host)) ?? Behaviour.EppTls == EppTls.Trusted;
+    }
+
+    private GrpcConnection Connection(Uri address, bool trusted) =>
+        _extProcConnections.GetOrAdd($"{address}|{trusted}", _ => new GrpcConnection(new GrpcConnectionOptions
         {
             Address = address,
             ConnectTimeout = TimeSpan.FromSeconds(2),
-            Tls = Behaviour.EppTls == EppTls.Trusted
+            Tls = trusted
                 ? new GrpcTlsOptions { InsecureSkipVerify = true }
                 : new GrpcTlsOptions { CaFile = _network.CaFile },
         }));

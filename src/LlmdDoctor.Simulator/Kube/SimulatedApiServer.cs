@@ -72,6 +72,8 @@ internal sealed partial class SimulatedApiServer
         metadata["resourceVersion"] ??= (_resourceVersion + 1).ToString(CultureInfo.InvariantCulture);
         lock (Store(resource))
         {
+            // kubectl apply: an object of the same namespace and name is replaced.
+            Store(resource).RemoveAll(o => ClusterModel.Ns(o) == ClusterModel.Ns(copy) && ClusterModel.Name(o) == ClusterModel.Name(copy));
             Store(resource).Add(copy);
         }
     }
