@@ -80,16 +80,15 @@ public static class KnownCredentials
     public static string Scrub(string text) =>
         s_pattern is { } pattern && !string.IsNullOrEmpty(text) ? pattern.Replace(text, Redacted) : text;
 
-    /// <summary><see cref="Scrub(string)"/> for optional text.</summary>
-    public static string? ScrubOptional(string? text) => text is null ? null : Scrub(text);
-
     private static Regex Build(IEnumerable<string> values)
     {
-        // Non-backtracking: linear in the text whatever it holds (a 256 MB Envoy dump included).
+        // Backtracking, deliberately: the non-backtracking engine refuses automata over 10,000 nodes, which a few long
+        // tokens spelled every way exceed. The pattern cannot backtrack badly: each alternative is a fixed spelling of one
+        // character (the only quantifiers are a run of backslashes before 'u' or '/', and an optional "25" after '%').
         // Longest first, so a token inside a longer registered value does not leave the rest of that value behind.
         var alternatives = values.OrderByDescending(v => v.Length).ThenBy(v => v, StringComparer.Ordinal)
             .SelectMany(v => new[] { Spellings(v), Regex.Escape(Convert.ToBase64String(Encoding.UTF8.GetBytes(v)).TrimEnd('=')) + "=*" });
-        return new Regex(string.Join('|', alternatives), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.NonBacktracking);
+        return new Regex(string.Join('|', alternatives), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
     }
 
     /// <summary>A pattern that matches <paramref name="value"/> with each character spelled raw, JSON-escaped or percent-encoded.</summary>

@@ -68,3 +68,24 @@ public sealed class KnownCredentialsTests
     [InlineData("nul\0", false)]
     public void Sendable_only_without_control_characters(string value, bool sendable) => Assert.Equal(sendable, KnownCredentials.IsSendable(value));
 }
+
+public sealed class ManyCredentialsTests
+{
+    [Fact]
+    public void Many_long_credentials_register_and_all_scrub()
+    {
+        // A service-account JWT is about 1 KB; an agent holds a handful (kube, probes, Prometheus, Grafana, Alertmanager).
+        var tokens = Enumerable.Range(0, 8).Select(i => $"eyJ{i}" + string.Concat(Enumerable.Repeat($"Ab+/{i}9_-", 120))).ToList();
+        foreach (var t in tokens)
+        {
+            KnownCredentials.Register(t);
+        }
+
+        var text = string.Join(" | ", tokens.Select((t, i) => i % 2 == 0 ? t : System.Text.Json.JsonSerializer.Serialize(t)));
+        var scrubbed = KnownCredentials.Scrub(text);
+
+        Assert.DoesNotContain("Ab+/", scrubbed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Ab\\u002B", scrubbed, StringComparison.Ordinal);
+        Assert.Equal(8, scrubbed.Split(KnownCredentials.Redacted).Length - 1);
+    }
+}
