@@ -67,6 +67,9 @@ public static class FindingCatalog
     public static readonly FindingDefinition EnvoyRouteNotProgrammed = D("LLMD0305", "EnvoyRouteNotProgrammed", Severity.Critical,
         "an accepted HTTPRoute rule is absent from the gateway's Envoy route config",
         "HTTPRoute {httpRoute} rule {rule} is accepted but Gateway {gateway} has no Envoy route {route}");
+    public static readonly FindingDefinition BufferedOverrideStallsPicker = D("LLMD0306", "BufferedOverrideStallsPicker", Severity.Critical,
+        "a BUFFERED request-body override sends to an EPP that only streams (GIE ≥ v0.4 / llm-d scheduler): POSTs wait for message_timeout, then bypass the EPP or fail",
+        "route {route} on Gateway {gateway} runs ext_proc request body mode BUFFERED in front of Endpoint Picker {eppVersion}, which answers request headers only after the whole body: every POST waits for message_timeout ({messageTimeout}), then bypasses the Endpoint Picker or fails");
 
     // 04xx — synthetic probes
     public static readonly FindingDefinition ChatCompletionBodyLost = D("LLMD0401", "ChatCompletionBodyLost", Severity.Critical,
@@ -167,6 +170,7 @@ public static class FindingCatalog
         InferencePoolNotAccepted, InferencePoolNoReadyEndpoints, EndpointPickerNotReady,
         EndpointPickerUnreachableFromGateway, EndpointPickerRejects, InferencePoolApiMismatch,
         ExtProcBodyLossRisk, EnvoyFilterFixNotCovering, EnvoyFilterStaleRouteName, ExtProcTrailerModeMissing, EnvoyRouteNotProgrammed,
+        BufferedOverrideStallsPicker,
         ChatCompletionBodyLost, ModelNameMismatch, GatewayAuthRequired, GatewayProbeFailed, InferenceRequestShed,
         NoHealthyUpstream, EndpointPickerBypassed, ModelListFailing, ProbeSlow,
         UserWorkloadMonitoringDisabled, NamespaceNotMonitored, MonitorMissing, MonitorSelectsNothing, ScrapeTargetsDown,
