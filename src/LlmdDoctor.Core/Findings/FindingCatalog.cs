@@ -53,10 +53,10 @@ public static class FindingCatalog
 
     // 03xx — Envoy configuration
     public static readonly FindingDefinition ExtProcBodyLossRisk = D("LLMD0301", "ExtProcBodyLossRisk", Severity.Critical,
-        "effective request body mode FULL_DUPLEX_STREAMED with fail-open on an Envoy/Istio that loses the body, and no BUFFERED override",
+        "effective request body mode FULL_DUPLEX_STREAMED with fail-open on an Envoy that forwards a bodyless request when the EPP stream fails",
         "route {route} on Gateway {gateway} runs ext_proc request body mode {mode} with fail-open on Envoy {envoyVersion}: if the EPP stream fails the request reaches the model without its body");
     public static readonly FindingDefinition EnvoyFilterFixNotCovering = D("LLMD0302", "EnvoyFilterFixNotCovering", Severity.Critical,
-        "an ext_proc EnvoyFilter workaround exists but its workloadSelector misses this gateway",
+        "an ext_proc EnvoyFilter workaround exists, misses this gateway, and this gateway is itself at risk (LLMD0301 conditions)",
         "EnvoyFilter {envoyFilter} switches ext_proc to {patchedMode} but its workloadSelector does not select Gateway {gateway}, whose InferencePool routes still run {mode}");
     public static readonly FindingDefinition EnvoyFilterStaleRouteName = D("LLMD0303", "EnvoyFilterStaleRouteName", Severity.Warning,
         "an EnvoyFilter matches route names that no longer exist in the gateway's config",

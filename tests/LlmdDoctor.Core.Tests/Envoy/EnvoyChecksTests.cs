@@ -122,6 +122,10 @@ public sealed class EnvoyChecksTests
         { "workaround selects another gateway", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds)], [$"LLMD0302 {Gw}"] },
         { "not covered but already buffered", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod()], [] },
         { "not covered, no dump: Istio's default assumed", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [], [$"LLMD0302 {Gw}"] },
+        { "not covered, full duplex fail-closed on Envoy 1.35: not at risk", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, "1.35.3", routeFailOpen: false)], [] },
+        { "not covered, Envoy 1.36: not at risk", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, "1.36.2", trailers: true)], [] },
+        { "not covered, no dump, Istio 1.28 ships Envoy 1.36: not at risk", new EnvoyFilterFixNotCoveringCheck(),
+            f => f.Add(ElsewhereFix).Mutate("Istio", "default", o => o["spec"]!["version"] = "v1.28.1"), [], [] },
         { "not covered, unreadable dump: no verdict", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, problem: "truncated")], [] },
 
         // LLMD0303 EnvoyFilterStaleRouteName
