@@ -71,30 +71,143 @@ public sealed class BundleReaderTests
         Assert.EndsWith("probes/chat.json", Assert.Single(bundle.Probes), StringComparison.Ordinal);
     }
 
+    private const string GoodService = "apiVersion: v1\nkind: Service\nmetadata:\n  name: good\n  namespace: ns\n";
+
     [Theory]
-    [InlineData("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: indent\n", "bad.yaml:5:", "invalid YAML")]
-    [InlineData("nested/bad.yml", "kind: Pod\nmetadata: {name: \"x}\n", "nested/bad.yml:2:", "invalid YAML")]
-    [InlineData("bad.json", "{\n  \"kind\": \"Pod\",\n  \"metadata\": {\n    \"name\": x\n  }\n}\n", "bad.json:4:", "invalid JSON")]
-    [InlineData("alias.yaml", "a: *nothing\n", "alias.yaml:1:", "invalid YAML")]
-    public void Malformed_file_names_file_line_and_column(string file, string content, string prefix, string reason)
+    [InlineData("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: indent\n", "5:", "invalid YAML")]
+    [InlineData("nested/bad.yml", "kind: Pod\nmetadata: {name: \"x}\n", "2:", "invalid YAML")]
+    [InlineData("bad.json", "{\n  \"kind\": \"Pod\",\n  \"metadata\": {\n    \"name\": x\n  }\n}\n", "4:", "invalid JSON")]
+    [InlineData("alias.yaml", "a: *nothing\n", "1:", "invalid YAML")]
+    [InlineData("dup.json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", "1:", "Duplicate property 'name'")]
+    [InlineData("dupkey.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n", "", "invalid YAML")]
+    public void A_malformed_file_is_a_problem_naming_line_and_column_and_the_rest_is_read(string file, string content, string prefix, string reason)
     {
-        var dir = Directory.CreateTempSubdirectory("bundle");
-        try
+        using var dir = new TempBundle();
+        dir.Write(file, content);
+        dir.Write("good.yaml", GoodService);
+
+        var bundle = BundleReader.Read(dir.Path);
+
+        var problem = Assert.Single(bundle.Problems);
+        Assert.Equal(file, problem.File);
+        Assert.StartsWith(prefix, problem.Reason, StringComparison.Ordinal);
+        Assert.Contains(reason, problem.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(dir.Path, problem.Reason, StringComparison.Ordinal);
+        Assert.Equal("good", Assert.Single(bundle.Snapshot.Services).Metadata.Name);
+    }
+
+    [Fact]
+    public void An_alias_bomb_stops_at_the_node_budget_instead_of_eating_memory()
+    {
+        var yaml = new System.Text.StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        var previous = "a";
+        for (var i = 1; i < 12; i++)
         {
-            var path = Path.Combine(dir.FullName, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            yaml.Append($"b{i}: &b{i} [{string.Join(", ", Enumerable.Repeat("*" + previous, 9))}]\n");
+            previous = $"b{i}";
+        }
+
+        using var dir = new TempBundle();
+        dir.Write("bomb.yaml", yaml.ToString());
+        dir.Write("good.yaml", GoodService);
+
+        var problem = Assert.Single(BundleReader.Read(dir.Path).Problems);
+        Assert.Contains("alias bomb", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("flow.yaml")]
+    [InlineData("block.yaml")]
+    public void Nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow(string file)
+    {
+        var text = file == "flow.yaml"
+            ? "x: " + new string('[', 100_000) + new string(']', 100_000) + "\n"
+            : string.Concat(Enumerable.Range(0, 5_000).Select(i => new string(' ', i) + "k:\n")) + new string(' ', 5_000) + "v\n";
+        using var dir = new TempBundle();
+        dir.Write(file, text);
+        dir.Write("good.yaml", GoodService);
+
+        var problem = Assert.Single(BundleReader.Read(dir.Path).Problems);
+        Assert.Contains("nesting deeper than 256 levels", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Symlinks_that_leave_the_bundle_and_fifos_are_reported_and_skipped_without_blocking()
+    {
+        using var dir = new TempBundle();
+        dir.Write("good.yaml", GoodService);
+        using var outside = new TempBundle();
+        outside.Write("secret.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: stolen, namespace: ns}\n");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "root"), "/");
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "stolen.yaml"), Path.Combine(outside.Path, "secret.yaml"));
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "inside.yaml"), Path.Combine(dir.Path, "good.yaml"));
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "loop"), dir.Path);
+        File.CreateSymbolicLink(Path.Combine(dir.Path, "dangling.yaml"), Path.Combine(dir.Path, "nothing.yaml"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(dir.Path, "fifo.yaml")])!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A blocked read would hang here: the time-out turns that into a failure.
+        var bundle = await Task.Run(() => BundleReader.Read(dir.Path)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["good"], bundle.Snapshot.Services.Select(s => s.Metadata.Name).ToArray());
+        var problems = bundle.Problems.ToDictionary(p => p.File, p => p.Reason);
+        Assert.Contains("outside the bundle", problems["root"], StringComparison.Ordinal);
+        Assert.Contains("outside the bundle", problems["stolen.yaml"], StringComparison.Ordinal);
+        Assert.Contains("directory, not followed", problems["loop"], StringComparison.Ordinal);
+        Assert.Contains("symlink to nothing", problems["dangling.yaml"], StringComparison.Ordinal);
+        Assert.Contains("not a regular file", problems["fifo.yaml"], StringComparison.Ordinal);
+        Assert.DoesNotContain("inside.yaml", problems.Keys);
+    }
+
+    [Fact]
+    public void Documents_without_kind_apiVersion_or_name_are_listed_as_not_read()
+    {
+        using var dir = new TempBundle();
+        dir.Write("good.yaml", GoodService);
+        dir.Write("odd.yaml", "apiVersion: v1\nmetadata: {name: x}\n---\nkind: Service\nmetadata: {name: y}\n---\napiVersion: v1\nkind: Service\nmetadata: {namespace: z}\n---\n- just\n- a list\n");
+
+        var bundle = BundleReader.Read(dir.Path);
+
+        Assert.Equal(4, bundle.NotRead.Count);
+        Assert.Contains(bundle.NotRead, n => n.StartsWith("odd.yaml#1: no kind", StringComparison.Ordinal));
+        Assert.Contains(bundle.NotRead, n => n.StartsWith("odd.yaml#2: no apiVersion", StringComparison.Ordinal));
+        Assert.Contains(bundle.NotRead, n => n.StartsWith("odd.yaml#3: Service without metadata.name", StringComparison.Ordinal));
+        Assert.Contains(bundle.NotRead, n => n.StartsWith("odd.yaml#4: not a mapping", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new string[0], "it holds no readable file")]
+    [InlineData(new[] { "notes.txt" }, "none of its 1 file(s) holds a Kubernetes object")]
+    [InlineData(new[] { "bad.yaml" }, "1 could not be read: bad.yaml")]
+    public void A_bundle_with_nothing_to_analyse_is_an_error(string[] files, string expected)
+    {
+        using var dir = new TempBundle();
+        foreach (var file in files)
+        {
+            dir.Write(file, file == "bad.yaml" ? "a: [1, 2\n" : "hello\n");
+        }
+
+        var ex = Assert.Throws<EmptyBundleException>(() => BundleReader.Read(dir.Path));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class TempBundle : IDisposable
+    {
+        private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("bundle");
+
+        public string Path => _dir.FullName;
+
+        public void Write(string relative, string content)
+        {
+            var path = System.IO.Path.Combine(Path, relative);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
             File.WriteAllText(path, content);
-
-            var ex = Assert.Throws<BundleFormatException>(() => BundleReader.Read(dir.FullName));
-
-            Assert.StartsWith(prefix, ex.Message, StringComparison.Ordinal);
-            Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
-            Assert.True(ex.Column > 0);
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+
+        public void Dispose() => _dir.Delete(recursive: true);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public sealed class DoctorInputs
     /// <summary>Configuration knobs checks need (thresholds, credentials configured or not).</summary>
     public CheckSettings Settings { get; init; } = new();
 
+    /// <summary>Parts of the source that could not be read while the rest was (a bundle file that does not parse, a symlink out of it).</summary>
+    public IReadOnlyList<SourceProblem> SourceProblems { get; init; } = [];
+
     /// <summary>How each input fared during collection; an input not listed here was not collected.</summary>
     public IReadOnlyDictionary<CheckInput, InputState> States { get; init; } = new Dictionary<CheckInput, InputState>();
 
@@ -84,3 +87,6 @@ public sealed class CheckContext
         _findings.Add(finding with { Check = _check.Name });
     }
 }
+
+/// <summary>One part of the source that was not read: <paramref name="Source"/> names it (a bundle-relative path), <paramref name="Reason"/> says why.</summary>
+public sealed record SourceProblem(string Source, string Reason);

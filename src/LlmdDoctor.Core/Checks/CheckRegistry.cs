@@ -10,5 +10,6 @@ public static class CheckRegistry
         .. EndpointPickerChecks.All,
         .. ProbeChecks.All,
         .. MonitoringChecks.All,
+        .. Sources.SourceChecks.All,
     ];
 }

@@ -137,6 +137,9 @@ public sealed class ClusterSnapshotBuilder
         }
     }
 
+    /// <summary>Records a problem found outside the builder (a document that is not an object), shown with the others.</summary>
+    public void NoteProblem(string problem) => _problems.Add(problem);
+
     public ClusterSnapshot Build() => new()
     {
         Namespaces = [.. _namespaces],

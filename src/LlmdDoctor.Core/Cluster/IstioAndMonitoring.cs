@@ -139,6 +139,75 @@ public sealed class MonitorEndpoint
     public string? Path { get; set; }
     public string? Interval { get; set; }
     public List<RelabelConfig> MetricRelabelings { get; set; } = [];
+
+    /// <summary>Secrets the endpoint's credentials come from; prometheus-operator rejects the whole monitor when one is missing.</summary>
+    public KeyRef? BearerTokenSecret { get; set; }
+    public MonitorAuthorization? Authorization { get; set; }
+    public MonitorBasicAuth? BasicAuth { get; set; }
+    public MonitorTlsConfig? TlsConfig { get; set; }
+
+    /// <summary>Every Secret name the endpoint reads, with the field that names it.</summary>
+    public IEnumerable<(string Field, string Secret)> SecretReferences()
+    {
+        if (BearerTokenSecret is { Name.Length: > 0 } bearer)
+        {
+            yield return ("bearerTokenSecret", bearer.Name);
+        }
+
+        if (Authorization?.Credentials is { Name.Length: > 0 } credentials)
+        {
+            yield return ("authorization.credentials", credentials.Name);
+        }
+
+        if (BasicAuth?.Username is { Name.Length: > 0 } user)
+        {
+            yield return ("basicAuth.username", user.Name);
+        }
+
+        if (BasicAuth?.Password is { Name.Length: > 0 } password)
+        {
+            yield return ("basicAuth.password", password.Name);
+        }
+
+        if (TlsConfig?.Ca?.Secret is { Name.Length: > 0 } ca)
+        {
+            yield return ("tlsConfig.ca.secret", ca.Name);
+        }
+
+        if (TlsConfig?.Cert?.Secret is { Name.Length: > 0 } cert)
+        {
+            yield return ("tlsConfig.cert.secret", cert.Name);
+        }
+
+        if (TlsConfig?.KeySecret is { Name.Length: > 0 } key)
+        {
+            yield return ("tlsConfig.keySecret", key.Name);
+        }
+    }
+}
+
+public sealed class MonitorAuthorization
+{
+    public KeyRef? Credentials { get; set; }
+}
+
+public sealed class MonitorBasicAuth
+{
+    public KeyRef? Username { get; set; }
+    public KeyRef? Password { get; set; }
+}
+
+public sealed class MonitorTlsConfig
+{
+    public MonitorSecretOrConfigMap? Ca { get; set; }
+    public MonitorSecretOrConfigMap? Cert { get; set; }
+    public KeyRef? KeySecret { get; set; }
+}
+
+public sealed class MonitorSecretOrConfigMap
+{
+    public KeyRef? Secret { get; set; }
+    public KeyRef? ConfigMap { get; set; }
 }
 
 public sealed class RelabelConfig
@@ -159,6 +228,14 @@ public sealed class PrometheusServer
 
 public sealed class PrometheusServerSpec
 {
+    /// <summary>
+    /// When true the operator restricts every ServiceMonitor/PodMonitor to its own namespace whatever its
+    /// <c>namespaceSelector</c> says (prometheus-operator pkg/prometheus/promcfg.go getNamespacesFromNamespaceSelector,
+    /// v0.93). OpenShift's User Workload Monitoring Prometheus sets it (cluster-monitoring-operator
+    /// assets/prometheus-user-workload/prometheus.yaml @f581865b).
+    /// </summary>
+    public bool IgnoreNamespaceSelectors { get; set; }
+
     public LabelSelector? ServiceMonitorSelector { get; set; }
     public LabelSelector? ServiceMonitorNamespaceSelector { get; set; }
     public LabelSelector? PodMonitorSelector { get; set; }
@@ -218,6 +295,9 @@ public sealed class GrafanaDatasource
 public sealed class GrafanaDatasourceSpec
 {
     public LabelSelector InstanceSelector { get; set; } = new();
+
+    /// <summary>Match Grafana instances in every namespace, not only the object's own (grafana-operator api/v1beta1/common.go).</summary>
+    public bool AllowCrossNamespaceImport { get; set; }
     public string? Uid { get; set; }
     public GrafanaDatasourceBody Datasource { get; set; } = new();
     public List<GrafanaValueFrom> ValuesFrom { get; set; } = [];
@@ -260,6 +340,9 @@ public sealed class GrafanaDashboard
 public sealed class GrafanaDashboardSpec
 {
     public LabelSelector InstanceSelector { get; set; } = new();
+
+    /// <summary>Match Grafana instances in every namespace, not only the object's own (grafana-operator api/v1beta1/common.go).</summary>
+    public bool AllowCrossNamespaceImport { get; set; }
 
     /// <summary>The dashboard model as a JSON string (<c>spec.json</c>).</summary>
     public string? Json { get; set; }

@@ -124,6 +124,39 @@ public static class MonitorSelection
         return string.Join("; ", reasons);
     }
 
+    /// <summary>
+    /// Who makes the Prometheus reading <paramref name="monitor"/> ignore its namespaceSelector, or null when it is
+    /// honoured. On OpenShift that is User Workload Monitoring, whose Prometheus always sets
+    /// <c>ignoreNamespaceSelectors: true</c> (cluster-monitoring-operator assets/prometheus-user-workload/prometheus.yaml
+    /// @f581865b). Elsewhere: the Prometheus objects that read the monitor (all of them when none does), when every
+    /// one of them sets it.
+    /// </summary>
+    public static string? WhoIgnoresNamespaceSelector(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        if (IsOpenShift(snapshot))
+        {
+            return "User Workload Monitoring's Prometheus";
+        }
+
+        var readers = snapshot.PrometheusServers.Where(p => Reads(snapshot, p, monitor)).ToList();
+        if (readers.Count == 0)
+        {
+            readers = [.. snapshot.PrometheusServers];
+        }
+
+        return readers.Count > 0 && readers.All(p => p.Spec.IgnoreNamespaceSelectors)
+            ? string.Join(", ", readers.Select(p => $"Prometheus {p.Metadata.Key}"))
+            : null;
+    }
+
+    private static bool Reads(ClusterSnapshot snapshot, PrometheusServer p, MonitorRef monitor)
+    {
+        var (nsSelector, selector) = monitor.Kind == MonitorKind.ServiceMonitor
+            ? (p.Spec.ServiceMonitorNamespaceSelector, p.Spec.ServiceMonitorSelector)
+            : (p.Spec.PodMonitorNamespaceSelector, p.Spec.PodMonitorSelector);
+        return NamespaceSelected(snapshot, p, nsSelector, monitor.Metadata.Ns) && selector is not null && selector.Matches(monitor.Metadata.Labels);
+    }
+
     private static bool NamespaceSelected(ClusterSnapshot snapshot, PrometheusServer p, LabelSelector? selector, string ns) =>
         selector is null
             ? ns == p.Metadata.Ns

@@ -17,6 +17,12 @@ public sealed record MonitorRef(
     NamespaceSelector? NamespaceSelector,
     IReadOnlyList<MonitorEndpoint> Endpoints)
 {
+    /// <summary>
+    /// Who makes the Prometheus that reads this monitor ignore its <c>namespaceSelector</c> (so it only finds
+    /// targets in its own namespace), or null when the selector is honoured. See <see cref="MonitorSelection.WhoIgnoresNamespaceSelector"/>.
+    /// </summary>
+    public string? NamespaceSelectorIgnoredBy { get; init; }
+
     public string KindName => Kind.ToString();
 
     public string Key => Metadata.Key;
@@ -37,27 +43,35 @@ public sealed record MonitorRef(
 
     public static IReadOnlyList<MonitorRef> All(ClusterSnapshot snapshot) =>
     [
-        .. snapshot.ServiceMonitors.Select(m => new MonitorRef(MonitorKind.ServiceMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.Endpoints)),
-        .. snapshot.PodMonitors.Select(m => new MonitorRef(MonitorKind.PodMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.PodMetricsEndpoints)),
+        .. snapshot.ServiceMonitors.Select(m => WithReader(snapshot, new MonitorRef(MonitorKind.ServiceMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.Endpoints))),
+        .. snapshot.PodMonitors.Select(m => WithReader(snapshot, new MonitorRef(MonitorKind.PodMonitor, m.Metadata, m.Spec.Selector, m.Spec.NamespaceSelector, m.Spec.PodMetricsEndpoints))),
     ];
+
+    private static MonitorRef WithReader(ClusterSnapshot snapshot, MonitorRef monitor) =>
+        monitor with { NamespaceSelectorIgnoredBy = MonitorSelection.WhoIgnoresNamespaceSelector(snapshot, monitor) };
 
     /// <summary>
     /// Prometheus Operator semantics: no namespaceSelector (or an empty one) means the monitor's own namespace;
-    /// <c>any: true</c> means every namespace.
+    /// <c>any: true</c> means every namespace; a Prometheus with <c>ignoreNamespaceSelectors</c> means its own namespace only.
     /// </summary>
-    public bool LooksIn(string ns) => NamespaceSelector switch
+    public bool LooksIn(string ns) => NamespaceSelectorIgnoredBy is not null ? ns == Metadata.Ns : NamespaceSelector switch
     {
         { Any: true } => true,
         { MatchNames.Count: > 0 } s => s.MatchNames.Contains(ns),
         _ => ns == Metadata.Ns,
     };
 
-    public string DescribeNamespaces() => NamespaceSelector switch
-    {
-        { Any: true } => "all namespaces",
-        { MatchNames.Count: > 0 } s => "namespace(s) " + string.Join(", ", s.MatchNames),
-        _ => $"its own namespace {Metadata.Ns}",
-    };
+    /// <summary>Whether the monitor asks for other namespaces than its own (a namespaceSelector that would matter if honoured).</summary>
+    public bool AsksForOtherNamespaces => NamespaceSelector is { Any: true } || NamespaceSelector is { MatchNames.Count: > 0 } s && s.MatchNames.Any(n => n != Metadata.Ns);
+
+    public string DescribeNamespaces() => NamespaceSelectorIgnoredBy is { } who && AsksForOtherNamespaces
+        ? $"its own namespace {Metadata.Ns} ({who} sets ignoreNamespaceSelectors: true, so the namespaceSelector is ignored)"
+        : NamespaceSelectorIgnoredBy is not null ? $"its own namespace {Metadata.Ns}" : NamespaceSelector switch
+        {
+            { Any: true } => "all namespaces",
+            { MatchNames.Count: > 0 } s => "namespace(s) " + string.Join(", ", s.MatchNames),
+            _ => $"its own namespace {Metadata.Ns}",
+        };
 }
 
 /// <summary>What a monitor actually scrapes: the pods it reaches, or why it reaches none.</summary>
@@ -74,7 +88,31 @@ public sealed record MonitorMatch(MonitorRef Monitor, IReadOnlyList<Pod> Covered
 public static class MonitorTargets
 {
     public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor) =>
-        monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+        Rejection(snapshot, monitor) is { } rejected
+            ? new(monitor, [], rejected)
+            : monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+
+    /// <summary>
+    /// prometheus-operator drops a whole monitor whose endpoint names a Secret that does not exist in the monitor's
+    /// namespace (pkg/prometheus/resource_selector.go checkServiceMonitor/checkPodMonitor, v0.93): it then scrapes
+    /// nothing. Only judged when Secrets were collected at all (a bundle of manifests usually has none).
+    /// </summary>
+    public static string? Rejection(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        if (snapshot.Secrets.Count == 0)
+        {
+            return null;
+        }
+
+        var missing = monitor.Endpoints
+            .SelectMany((e, i) => e.SecretReferences().Select(r => (Index: i, r.Field, r.Secret)))
+            .Where(r => !snapshot.Secrets.Any(s => s.Metadata.Ns == monitor.Metadata.Ns && s.Metadata.Name == r.Secret))
+            .ToList();
+        return missing.Count == 0
+            ? null
+            : "prometheus-operator rejects the monitor and scrapes nothing: "
+                + string.Join("; ", missing.Select(m => $"endpoint {m.Index} {m.Field} names Secret {monitor.Metadata.Ns}/{m.Secret}, which does not exist"));
+    }
 
     private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
     {
@@ -169,7 +207,9 @@ public static class MonitorTargets
     }
 
     private static string NothingSelected(string kind, MonitorRef monitor, List<string> elsewhere) => elsewhere.Count > 0
-        ? $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the namespaceSelector looks only in {monitor.DescribeNamespaces()}"
+        ? monitor.NamespaceSelectorIgnoredBy is not null && monitor.AsksForOtherNamespaces
+            ? $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the monitor only finds targets in {monitor.DescribeNamespaces()}: create it in the namespace of its targets"
+            : $"selector {Selector(monitor)} matches {kind}(s) {Names(elsewhere)} but the namespaceSelector looks only in {monitor.DescribeNamespaces()}"
         : $"selector {Selector(monitor)} matches no {kind} in {monitor.DescribeNamespaces()}";
 
     private static string Selector(MonitorRef monitor) => monitor.Selector.IsEmpty ? "{}" : monitor.Selector.ToString();

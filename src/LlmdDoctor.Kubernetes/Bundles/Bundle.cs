@@ -11,12 +11,22 @@ namespace LlmdDoctor.Kubernetes;
 /// </param>
 /// <param name="Envoy">The gateway pods whose Envoy admin output is in <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>.</param>
 /// <param name="Probes">Full paths of <c>probes/*.json</c>.</param>
+/// <param name="Problems">Files and folders that were not read, each with why (relative paths only).</param>
+/// <param name="NotRead">Documents that were read but are not Kubernetes objects the doctor can place (no kind, apiVersion or name).</param>
 public sealed record Bundle(
     string Root,
     ClusterSnapshot Snapshot,
     IReadOnlyDictionary<CheckInput, InputState> Inputs,
     IReadOnlyList<EnvoyPodFiles> Envoy,
-    IReadOnlyList<string> Probes);
+    IReadOnlyList<string> Probes,
+    IReadOnlyList<BundleProblem> Problems,
+    IReadOnlyList<string> NotRead);
+
+/// <summary>A file or folder of a bundle that was not read; <paramref name="File"/> is relative to the bundle root.</summary>
+public sealed record BundleProblem(string File, string Reason);
+
+/// <summary>A bundle in which nothing could be analysed: no Kubernetes object and no Envoy dump.</summary>
+public sealed class EmptyBundleException(string message) : Exception(message);
 
 /// <summary>
 /// The files saved for one gateway pod; each path is null when the file is absent. Parsing them is the Envoy

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Io;
 using YamlDotNet.Core;
 
 namespace LlmdDoctor.Kubernetes;
@@ -10,56 +11,140 @@ namespace LlmdDoctor.Kubernetes;
 /// Reads a bundle directory (design.md §9): every <c>*.yaml</c>, <c>*.yml</c> and <c>*.json</c> outside
 /// <c>envoy/</c> and <c>probes/</c> holds Kubernetes objects (one, several YAML documents, or a List), fed to the
 /// snapshot builder with the relative file path (and document number) as origin.
+/// A bundle is someone else's folder: only regular files under its root are read (symlinks that leave it, FIFOs,
+/// sockets and devices are skipped and reported), each object file at most <see cref="MaxObjectFileBytes"/> and all
+/// of them together at most <see cref="MaxObjectBytes"/>; a file that cannot be parsed is reported with file:line
+/// and the rest is analysed. A bundle with nothing to analyse (no object, no Envoy dump) is an error.
 /// </summary>
 public static class BundleReader
 {
+    /// <summary>Largest object file read (a <c>kubectl get -A -o yaml</c> of a big namespace fits).</summary>
+    public const long MaxObjectFileBytes = 64L * 1024 * 1024;
+
+    /// <summary>Largest total of object files read; what is beyond is reported, not read.</summary>
+    public const long MaxObjectBytes = 512L * 1024 * 1024;
+
+    /// <summary>Deepest directory level walked below the root.</summary>
+    public const int MaxDirectoryDepth = 16;
+
+    /// <summary>Most files looked at in one bundle.</summary>
+    public const int MaxFiles = 50_000;
+
     /// <summary>The cluster inputs a bundle provides.</summary>
     public static IReadOnlyList<CheckInput> ClusterInputs { get; } =
         [.. InventoryKind.All.Where(k => k.Input is not null).Select(k => k.Input!.Value).Distinct()];
 
-    /// <exception cref="BundleFormatException">A file is not valid YAML/JSON (the message names file, line and column).</exception>
+    /// <exception cref="EmptyBundleException">Nothing in the directory could be analysed (the message says what was found).</exception>
     /// <exception cref="DirectoryNotFoundException">The bundle directory does not exist.</exception>
     public static Bundle Read(string directory)
     {
         var root = Path.GetFullPath(directory);
         if (!Directory.Exists(root))
         {
-            throw new DirectoryNotFoundException($"bundle directory {root} does not exist");
+            throw new DirectoryNotFoundException($"bundle directory {directory} does not exist");
         }
 
+        var problems = new List<BundleProblem>();
+        var notRead = new List<string>();
+        var files = BundleWalk.Files(root, problems);
         var builder = new ClusterSnapshotBuilder();
         var recorded = new Dictionary<CheckInput, InputState>();
-        foreach (var file in ObjectFiles(root))
+        long total = 0;
+        var objects = 0;
+        foreach (var file in files.Where(f => IsObjectFile(f.Relative)))
         {
-            var relative = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
-            var documents = Parse(file, relative);
+            string text;
+            try
+            {
+                var cap = Math.Min(MaxObjectFileBytes, Math.Max(0, MaxObjectBytes - total));
+                text = BoundedFile.ReadAllText(file.Path, cap);
+                total += text.Length;
+            }
+            catch (UnreadableFileException ex)
+            {
+                problems.Add(new BundleProblem(file.Relative, ex.Message));
+                continue;
+            }
+
+            IReadOnlyList<JsonNode?> documents;
+            try
+            {
+                documents = Parse(text, file.Relative);
+            }
+            catch (BundleFormatException ex)
+            {
+                problems.Add(new BundleProblem(file.Relative, ex.Message[(file.Relative.Length + 1)..]));
+                continue;
+            }
+
             for (var i = 0; i < documents.Count; i++)
             {
-                if (!CollectionStatus.TryRead(documents[i], recorded))
+                var origin = documents.Count > 1 ? $"{file.Relative}#{i + 1}" : file.Relative;
+                if (documents[i] is null || CollectionStatus.TryRead(documents[i], recorded))
                 {
-                    builder.Add(documents[i], documents.Count > 1 ? $"{relative}#{i + 1}" : relative);
+                    continue;
                 }
+
+                if (WhyNotAnObject(documents[i]) is { } why)
+                {
+                    notRead.Add($"{origin}: {why}");
+                    builder.NoteProblem($"{origin}: {why}");
+                    continue;
+                }
+
+                objects++;
+                builder.Add(documents[i], origin);
             }
         }
 
-        var inputs = ClusterInputs.ToDictionary(i => i, i => recorded.TryGetValue(i, out var state) ? state : InputState.Available($"bundle {root}"));
-        return new Bundle(root, builder.Build(), inputs, EnvoyPods(root), ProbeFiles(root));
+        var envoy = EnvoyPods(files);
+        if (objects == 0 && envoy.Count == 0)
+        {
+            var found = files.Count == 0 ? "it holds no readable file"
+                : $"none of its {files.Count} file(s) holds a Kubernetes object or an Envoy dump";
+            var detail = problems.Count > 0 ? $" ({problems.Count} could not be read: {string.Join("; ", problems.Take(3).Select(p => $"{p.File}: {p.Reason}"))})" : "";
+            throw new EmptyBundleException($"nothing to analyse in bundle {directory}: {found}{detail}");
+        }
+
+        var inputs = ClusterInputs.ToDictionary(i => i, i => recorded.TryGetValue(i, out var state) ? state : InputState.Available($"bundle {Path.GetFileName(root)}"));
+        return new Bundle(root, builder.Build(), inputs, envoy, ProbeFiles(files), problems, notRead);
     }
 
-    private static IEnumerable<string> ObjectFiles(string root) =>
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetExtension(f) is ".yaml" or ".yml" or ".json")
-            .Where(f => Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)[0] is not ("envoy" or "probes"))
-            .Order(StringComparer.Ordinal);
+    private static bool IsObjectFile(string relative) =>
+        Path.GetExtension(relative) is ".yaml" or ".yml" or ".json"
+        && relative.Split('/')[0] is not ("envoy" or "probes");
 
-    private static IReadOnlyList<JsonNode?> Parse(string file, string relative)
+    /// <summary>Why a parsed document is not a Kubernetes object the doctor can place, or null when it is one.</summary>
+    private static string? WhyNotAnObject(JsonNode? node)
     {
-        var text = File.ReadAllText(file);
-        if (Path.GetExtension(file) == ".json")
+        if (node is not JsonObject obj)
+        {
+            return "not a mapping, so not a Kubernetes object";
+        }
+
+        var kind = obj["kind"] is JsonValue k && k.TryGetValue<string>(out var ks) ? ks : null;
+        var apiVersion = obj["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var avs) ? avs : null;
+        if (kind is null || apiVersion is null)
+        {
+            return $"no {(kind is null ? "kind" : "apiVersion")}, not read";
+        }
+
+        if (kind.EndsWith("List", StringComparison.Ordinal) && obj["items"] is JsonArray)
+        {
+            return null;
+        }
+
+        var name = obj["metadata"] is JsonObject m && m["name"] is JsonValue n && n.TryGetValue<string>(out var ns) ? ns : null;
+        return string.IsNullOrEmpty(name) ? $"{kind} without metadata.name, not read" : null;
+    }
+
+    private static IReadOnlyList<JsonNode?> Parse(string text, string relative)
+    {
+        if (Path.GetExtension(relative) == ".json")
         {
             try
             {
-                return [JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true })];
+                return [JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, AllowDuplicateProperties = false })];
             }
             catch (JsonException ex)
             {
@@ -91,36 +176,24 @@ public static class BundleReader
         return cut > 0 ? message[..cut] : message;
     }
 
-    private static List<EnvoyPodFiles> EnvoyPods(string root)
+    /// <summary>The gateway pods with files under <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>, from the walked files only.</summary>
+    private static List<EnvoyPodFiles> EnvoyPods(IReadOnlyList<BundleWalk.Entry> files)
     {
-        var envoy = Path.Combine(root, "envoy");
-        if (!Directory.Exists(envoy))
+        var byPod = files
+            .Select(f => (File: f, Parts: f.Relative.Split('/')))
+            .Where(f => f.Parts.Length == 4 && f.Parts[0] == "envoy")
+            .GroupBy(f => (Namespace: f.Parts[1], Pod: f.Parts[2]))
+            .OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.Pod, StringComparer.Ordinal);
+        return [.. byPod.Select(g =>
         {
-            return [];
-        }
-
-        return [.. Directory.EnumerateDirectories(envoy)
-            .SelectMany(ns => Directory.EnumerateDirectories(ns).Select(pod => (Namespace: Path.GetFileName(ns), Pod: pod)))
-            .OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Pod, StringComparer.Ordinal)
-            .Select(p => new EnvoyPodFiles(
-                p.Namespace,
-                Path.GetFileName(p.Pod),
-                p.Pod,
-                Existing(p.Pod, EnvoyPodFiles.ConfigDumpFile),
-                Existing(p.Pod, EnvoyPodFiles.StatsFile),
-                Existing(p.Pod, EnvoyPodFiles.ClustersFile),
-                Existing(p.Pod, EnvoyPodFiles.ServerInfoFile)))];
+            string? Find(string name) => g.FirstOrDefault(f => f.Parts[3] == name).File?.Path;
+            var directory = Path.GetDirectoryName(g.First().File.Path)!;
+            return new EnvoyPodFiles(g.Key.Namespace, g.Key.Pod, directory,
+                Find(EnvoyPodFiles.ConfigDumpFile), Find(EnvoyPodFiles.StatsFile), Find(EnvoyPodFiles.ClustersFile), Find(EnvoyPodFiles.ServerInfoFile));
+        })];
     }
 
-    private static string? Existing(string directory, string file)
-    {
-        var path = Path.Combine(directory, file);
-        return File.Exists(path) ? path : null;
-    }
-
-    private static List<string> ProbeFiles(string root)
-    {
-        var probes = Path.Combine(root, "probes");
-        return Directory.Exists(probes) ? [.. Directory.EnumerateFiles(probes, "*.json").Order(StringComparer.Ordinal)] : [];
-    }
+    private static List<string> ProbeFiles(IReadOnlyList<BundleWalk.Entry> files) =>
+        [.. files.Where(f => f.Relative.StartsWith("probes/", StringComparison.Ordinal) && f.Relative.Count(c => c == '/') == 1 && f.Relative.EndsWith(".json", StringComparison.Ordinal))
+            .Select(f => f.Path)];
 }

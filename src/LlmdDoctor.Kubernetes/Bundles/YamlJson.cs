@@ -15,22 +15,69 @@ namespace LlmdDoctor.Kubernetes;
 /// </summary>
 public static partial class YamlJson
 {
-    private const int MaxDepth = 256;
+    /// <summary>Deepest nesting of collections accepted (kubectl output nests a few dozen levels).</summary>
+    public const int MaxDepth = 256;
+
+    /// <summary>Most JSON nodes one text may expand to once aliases are resolved (an alias bomb stops here).</summary>
+    public const int MaxNodes = 4_000_000;
 
     /// <summary>Every document of a YAML text, null for empty ones.</summary>
-    /// <exception cref="YamlException">Malformed YAML; <see cref="YamlException.Start"/> has the line and column.</exception>
+    /// <exception cref="YamlException">
+    /// Malformed YAML, nesting deeper than <see cref="MaxDepth"/>, or aliases expanding beyond <see cref="MaxNodes"/>
+    /// nodes; <see cref="YamlException.Start"/> has the line and column.
+    /// </exception>
     public static IReadOnlyList<JsonNode?> ParseDocuments(string yaml)
     {
+        // The parser is a state machine; loading the representation model recurses once per level. Measure the
+        // depth from the events first, so a deeply nested text is an error, not a stack overflow.
+        CheckDepth(yaml);
         var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return [.. stream.Documents.Select(d => ToJson(d.RootNode, 0))];
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet reports a duplicate mapping key this way on some paths.
+            throw new YamlException(Mark.Empty, Mark.Empty, ex.Message, ex);
+        }
+
+        var budget = new int[] { MaxNodes };
+        return [.. stream.Documents.Select(d => ToJson(d.RootNode, 0, budget))];
     }
 
-    private static JsonNode? ToJson(YamlNode node, int depth)
+    private static void CheckDepth(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new YamlException(parser.Current.Start, parser.Current.End, $"nesting deeper than {MaxDepth} levels");
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node, int depth, int[] budget)
     {
         if (depth > MaxDepth)
         {
             throw new YamlException(node.Start, node.End, $"nesting deeper than {MaxDepth} levels (a recursive alias?)");
+        }
+
+        if (--budget[0] < 0)
+        {
+            throw new YamlException(node.Start, node.End, $"aliases expand to more than {MaxNodes} nodes (an alias bomb?)");
         }
 
         switch (node)
@@ -41,7 +88,7 @@ public static partial class YamlJson
                 var array = new JsonArray();
                 foreach (var child in sequence)
                 {
-                    array.Add(ToJson(child, depth + 1));
+                    array.Add(ToJson(child, depth + 1, budget));
                 }
 
                 return array;
@@ -59,10 +106,10 @@ public static partial class YamlJson
                         continue;
                     }
 
-                    obj[name] = ToJson(value, depth + 1);
+                    obj[name] = ToJson(value, depth + 1, budget);
                 }
 
-                ApplyMergeKey(mapping, obj, depth);
+                ApplyMergeKey(mapping, obj, depth, budget);
                 return obj;
             default:
                 throw new YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}");
@@ -70,7 +117,7 @@ public static partial class YamlJson
     }
 
     /// <summary>YAML 1.1 merge keys, which go-yaml (and so kubectl) honours: explicit keys win over merged ones.</summary>
-    private static void ApplyMergeKey(YamlMappingNode mapping, JsonObject obj, int depth)
+    private static void ApplyMergeKey(YamlMappingNode mapping, JsonObject obj, int depth, int[] budget)
     {
         if (!mapping.Children.TryGetValue(new YamlScalarNode("<<"), out var merge))
         {
@@ -85,7 +132,7 @@ public static partial class YamlJson
         };
         foreach (var source in sources)
         {
-            if (ToJson(source, depth + 1) is JsonObject merged)
+            if (ToJson(source, depth + 1, budget) is JsonObject merged)
             {
                 foreach (var (key, value) in merged.ToList())
                 {

@@ -22,9 +22,9 @@ public sealed class BundleSource(string directory, string kind = "bundle", strin
         {
             bundle = BundleReader.Read(directory);
         }
-        catch (Exception ex) when (ex is BundleFormatException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is EmptyBundleException or DirectoryNotFoundException or IOException or UnauthorizedAccessException)
         {
-            throw new SourceUnreachableException($"bundle {directory}: {ex.Message}", ex);
+            throw new SourceUnreachableException(ex is EmptyBundleException ? ex.Message : $"bundle {directory}: {ex.Message}", ex);
         }
 
         var envoy = EnvoyBundleReader.Read(Path.Combine(bundle.Root, "envoy"), bundle.Snapshot);
@@ -45,6 +45,7 @@ public sealed class BundleSource(string directory, string kind = "bundle", strin
             Envoy = envoy.Gateways,
             Monitoring = MonitoringCollector.DeriveFromSnapshot(bundle.Snapshot),
             States = states,
+            SourceProblems = [.. bundle.Problems.Select(p => new SourceProblem($"{Name}/{p.File}", p.Reason))],
         });
     }
 }

@@ -1,3 +1,4 @@
+using LlmdDoctor.Core.Checks.Sources;
 using System.Text.RegularExpressions;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Findings;
@@ -108,7 +109,8 @@ public sealed partial class CatalogTests
             Assert.Matches(@"^[a-z]+\.[A-Za-z]+$", c.Name);
             Assert.False(string.IsNullOrWhiteSpace(c.Description));
             Assert.NotEmpty(c.Emits);
-            Assert.NotEmpty(c.Inputs);
+            // Only the checks about the source itself read no input: they report what the collection could not read.
+            Assert.True(c.Inputs.Count > 0 || SourceChecks.All.Contains(c), $"{c.Name} declares no input");
         });
     }
 

@@ -105,16 +105,36 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
-    public async Task Malformed_yaml_exits_3_naming_the_file_and_line()
+    public async Task A_malformed_file_is_LLMD0003_naming_file_and_line_and_the_rest_is_analysed()
     {
         var dir = Directory.CreateTempSubdirectory("llmd-bundle-");
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "good.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n");
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n");
-            var result = await CliRunner.RunAsync(["analyze", dir.FullName]);
+            var result = await CliRunner.RunAsync(["analyze", dir.FullName, "-o", "json", "--fail-on", "warning"]);
+            Assert.Equal(1, result.ExitCode);
+            var finding = Assert.Single(Findings(result.Out), f => f.Code == "LLMD0003");
+            Assert.EndsWith("/broken.yaml", finding.Name, StringComparison.Ordinal);
+            Assert.Matches(@"broken\.yaml could not be read: \d+:\d+: invalid YAML", result.Out);
+            Assert.DoesNotContain(dir.FullName, result.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_folder_exits_3_nothing_to_analyse_never_0()
+    {
+        var dir = Directory.CreateTempSubdirectory("llmd-bundle-");
+        try
+        {
+            var result = await CliRunner.RunAsync(["analyze", dir.FullName, "--fail-on", "none"]);
             Assert.Equal(3, result.ExitCode);
-            Assert.Matches(@"broken\.yaml:\d+:\d+", result.Error);
+            Assert.Contains("nothing to analyse", result.Error);
+            Assert.DoesNotContain("No findings", result.Out);
         }
         finally
         {

@@ -5,8 +5,8 @@ using LlmdDoctor.Core.Monitoring;
 namespace LlmdDoctor.Core.Checks.Monitoring;
 
 /// <summary>
-/// LLMD0602: Prometheus/Thanos answers 401/403 to the configured token, the token could not be loaded, or a token
-/// Secret (configured for the doctor, or referenced by a GrafanaDatasource) is missing. A Secret that is not a
+/// LLMD0602: Prometheus/Thanos answers 401/403 to the configured token, the token could not be loaded, or the token
+/// Secret configured for the doctor is missing (a GrafanaDatasource's missing Secret is <see cref="DatasourceCredentialMissingCheck"/>). A Secret that is not a
 /// long-lived <c>kubernetes.io/service-account-token</c> is named as the likely cause when auth fails: a copied
 /// bound token expires and nothing refreshes it.
 /// </summary>
@@ -47,27 +47,9 @@ public sealed class DatasourceUnauthorizedCheck : ICheck
                 ("url", probe.Url), ("detail", detail), ("reason", probe.Reason), ("role", probe.Role.ToString())));
         }
 
-        if (!secretsCollected)
-        {
-            return;
-        }
-
-        foreach (var ds in snapshot.GrafanaDatasources)
-        {
-            foreach (var reference in ds.Spec.ValuesFrom.Select(v => v.ValueFrom.SecretKeyRef).OfType<KeyRef>())
-            {
-                if (FindSecret(snapshot, $"{ds.Metadata.Ns}/{reference.Name}") is null)
-                {
-                    context.Report(FindingCatalog.DatasourceUnauthorized.At(
-                        new Subject("grafana.integreatly.org", "GrafanaDatasource", ds.Metadata.Ns, ds.Metadata.Name),
-                        ("url", ds.Spec.Datasource.Url ?? ""),
-                        ("detail", $"GrafanaDatasource {ds.Metadata.Key} takes its credential from Secret {ds.Metadata.Ns}/{reference.Name}, which does not exist")));
-                }
-            }
-        }
     }
 
-    private static SecretInfo? FindSecret(ClusterSnapshot snapshot, string key) =>
+    internal static SecretInfo? FindSecret(ClusterSnapshot snapshot, string key) =>
         snapshot.Secrets.FirstOrDefault(s => s.Metadata.Key == key);
 
     private static Subject SecretSubject(string key)

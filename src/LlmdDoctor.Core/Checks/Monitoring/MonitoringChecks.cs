@@ -10,6 +10,7 @@ public static class MonitoringChecks
         new AlertDeliveryBrokenCheck(),          // alerting.HeartbeatDelivered
         new AlertRulesNotLoadedCheck(),          // alerting.RulesLoaded
         new DatasourceUnauthorizedCheck(),       // datasource.Authorized
+        new DatasourceCredentialMissingCheck(),  // datasource.CredentialReferences
         new DatasourceUnreachableCheck(),        // datasource.Reachable
         new DatasourceSchemeMismatchCheck(),     // datasource.Scheme
         new DashboardQueriesEmptyCheck(),        // grafana.DashboardQueries

@@ -64,17 +64,18 @@ public static class MonitoringFixtures
     }
 
     public static string EppServiceMonitor(string name = "kserve-llm-isvc-scheduler", string port = "metrics", string labels = "{}", bool rename = true,
-        string selector = """{"matchLabels":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/part-of":"llminferenceservice"}}""") =>
+        string selector = """{"matchLabels":{"app.kubernetes.io/component":"llminferenceservice-router-scheduler","app.kubernetes.io/part-of":"llminferenceservice"}}""",
+        string endpointExtra = "") =>
         $$$"""
         {"apiVersion":"monitoring.coreos.com/v1","kind":"ServiceMonitor","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{{{labels}}}},
-         "spec":{"selector":{{{selector}}},"endpoints":[{"port":"{{{port}}}","scheme":"https"{{{(rename ? ",\"metricRelabelings\":" + KServeRename : "")}}}}]}}
+         "spec":{"selector":{{{selector}}},"endpoints":[{"port":"{{{port}}}","scheme":"https"{{{endpointExtra}}}{{{(rename ? ",\"metricRelabelings\":" + KServeRename : "")}}}}]}}
         """;
 
     public static string PrometheusServer(string smNamespaceSelector = "{}", string smSelector = "{}", string pmNamespaceSelector = "{}", string pmSelector = "{}",
-        string ruleSelector = "{}", string ruleNamespaceSelector = "{}") =>
+        string ruleSelector = "{}", string ruleNamespaceSelector = "{}", bool ignoreNamespaceSelectors = false) =>
         $$$"""
         {"apiVersion":"monitoring.coreos.com/v1","kind":"Prometheus","metadata":{"name":"kps","namespace":"llm-d-monitoring"},
-         "spec":{"serviceMonitorNamespaceSelector":{{{smNamespaceSelector}}},"serviceMonitorSelector":{{{smSelector}}},
+         "spec":{"ignoreNamespaceSelectors":{{{(ignoreNamespaceSelectors ? "true" : "false")}}},"serviceMonitorNamespaceSelector":{{{smNamespaceSelector}}},"serviceMonitorSelector":{{{smSelector}}},
                  "podMonitorNamespaceSelector":{{{pmNamespaceSelector}}},"podMonitorSelector":{{{pmSelector}}},
                  "ruleSelector":{{{ruleSelector}}},"ruleNamespaceSelector":{{{ruleNamespaceSelector}}}}}
         """;
@@ -99,10 +100,28 @@ public static class MonitoringFixtures
             """;
     }
 
-    public static string GrafanaObject(string kind, string name, string status) =>
+    public static string GrafanaInstance(string name = "llm-d-grafana", string ns = "llm-d-monitoring", string labels = """{"dashboards":"llm-d-grafana"}""",
+        string status = """{"stage":"complete","stageStatus":"success"}""") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"Grafana","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","labels":{{{labels}}}},
+         "spec":{},"status":{{{status}}}}
+        """;
+
+    public static string Secret(string name, string ns, string type = "Opaque") =>
+        $$$"""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"type":"{{{type}}}"}""";
+
+    public static string DatasourceWithSecret(string secret) =>
+        $$$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDatasource","metadata":{"name":"thanos-querier","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091",
+                 "secureJsonData":{"httpHeaderValue1":"Bearer ${token}"}},
+                 "valuesFrom":[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"{{{{secret}}}}","key":"token"}}}]}}
+        """;
+
+    public static string GrafanaObject(string kind, string name, string status, bool crossNamespace = false) =>
         $$$"""
         {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"{{{kind}}}","metadata":{"name":"{{{name}}}","namespace":"llm-d-monitoring"},
-         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"allowCrossNamespaceImport":{{{(crossNamespace ? "true" : "false")}}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091"}},
          "status":{{{status}}}}
         """;
 
