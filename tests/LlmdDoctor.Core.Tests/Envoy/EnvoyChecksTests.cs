@@ -236,6 +236,11 @@ public sealed class EnvoyChecksTests
         Assert.Equal("unknown", finding.Evidence["eppVersion"]);
         Assert.Equal(target.Path, finding.Evidence["postProbesTimedOut"]);
         Assert.Equal("1000s", finding.Evidence["messageTimeout"]);
+        Assert.Equal("not read", finding.Evidence["extProcMessageTimeouts"]);
+
+        var counted = await new CheckRunner().RunAsync([new BufferedOverrideStallsPickerCheck()],
+            new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod() with { ExtProcMessageTimeouts = 5 }], Probes = probes });
+        Assert.StartsWith("5 (", Assert.Single(counted.Findings).Evidence["extProcMessageTimeouts"], StringComparison.Ordinal);
     }
 
     [Theory]

@@ -12,7 +12,8 @@ namespace LlmdDoctor.Core.Checks;
 /// <c>message_timeout</c> (1000 s on Istio, pilot/pkg/xds/filters/filters.go @1.27.0), then bypasses the EPP
 /// (fail-open) or fails (fail-closed). When the EPP's release cannot be told from its image the finding needs
 /// its own evidence, a POST probe through that route that timed out; without one it is a skip reason, not a
-/// critical guessed from a digest.
+/// critical guessed from a digest. Envoy's <c>ext_proc.message_timeouts</c> is shown as evidence but decides nothing:
+/// it counts every route of the listener since the proxy started.
 /// </summary>
 public sealed class BufferedOverrideStallsPickerCheck : ICheck
 {
@@ -56,6 +57,9 @@ public sealed class BufferedOverrideStallsPickerCheck : ICheck
                 ("failOpen", mode.FailOpenBasis),
                 ("messageTimeout", scanned.Pod.ExtProcFilterFor(scanned.Route)?.MessageTimeout ?? "unknown"),
                 ("postProbesTimedOut", stalled.Count == 0 ? "none seen" : EnvoyRouteScan.Join(stalled)),
+                ("extProcMessageTimeouts", scanned.Pod.ExtProcMessageTimeouts is { } timeouts
+                    ? $"{timeouts.ToString(System.Globalization.CultureInfo.InvariantCulture)} (all ext_proc filters of the pod, since the proxy started)"
+                    : "not read"),
                 ("pod", scanned.Pod.PodName)));
         }
     }
