@@ -59,6 +59,15 @@ public sealed class Container
     public List<string> Command { get; set; } = [];
     public List<ContainerPortSpec> Ports { get; set; } = [];
     public ResourceRequirements Resources { get; set; } = new();
+
+    /// <summary>Literal environment variables (<c>valueFrom</c> is not read: its value is not in the object).</summary>
+    public List<EnvVar> Env { get; set; } = [];
+}
+
+public sealed class EnvVar
+{
+    public string Name { get; set; } = "";
+    public string? Value { get; set; }
 }
 
 public sealed class ContainerPortSpec

@@ -50,6 +50,13 @@ public sealed record GatewayEnvoyData(string GatewayNamespace, string GatewayNam
     /// <summary>Connection health of the Endpoint Picker clusters the routes use; null when stats were not read.</summary>
     public IReadOnlyDictionary<string, UpstreamClusterStats>? UpstreamStats { get; init; }
 
+    /// <summary>
+    /// Sum of <c>http.&lt;stat_prefix&gt;.ext_proc.message_timeouts</c> over the pod's connection managers, counted since the
+    /// proxy started (envoy docs/root/configuration/http/http_filters/ext_proc_filter.rst); null when <c>/stats</c> was not read.
+    /// Per listener, not per route.
+    /// </summary>
+    public long? ExtProcMessageTimeouts { get; init; }
+
     /// <summary>Dump sections or Any types that were skipped because the doctor does not know them.</summary>
     public IReadOnlyList<string> Skipped { get; init; } = [];
 

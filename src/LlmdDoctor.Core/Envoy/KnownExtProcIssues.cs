@@ -12,6 +12,7 @@ namespace LlmdDoctor.Core.Envoy;
 /// <param name="FixedInEnvoy">The first Envoy version without the defect.</param>
 /// <param name="AffectedReleases">Which Istio/OSSM releases ship affected proxies, for the reader.</param>
 /// <param name="Remedy">What to do about it.</param>
+/// <param name="FixStatus">What is known of the upstream fix and its release, no more; shown as evidence.</param>
 /// <param name="Sources">Upstream issues and pull requests that establish it.</param>
 public sealed record KnownExtProcIssue(
     string Id,
@@ -21,6 +22,7 @@ public sealed record KnownExtProcIssue(
     ComponentVersion FixedInEnvoy,
     string AffectedReleases,
     string Remedy,
+    string FixStatus,
     IReadOnlyList<string> Sources)
 {
     /// <summary>Whether the route's effective configuration is the one the defect needs.</summary>
@@ -38,8 +40,10 @@ public static class KnownExtProcIssues
     /// In FULL_DUPLEX_STREAMED Envoy keeps no copy of the body chunks it streams to the ext_proc server and
     /// forwards only what the server streams back (envoy #39740, processing_mode.proto); with fail-open, a failed
     /// EPP stream lets the request continue upstream without its body, and vLLM answers 400 "Field required"
-    /// (GIE #934). Envoy 1.36 limits fail-open in this mode to before the first chunk is sent (envoy #41276),
-    /// after #40503 (1.35 backport #40757) had re-allowed the combination that #39740 rejected.
+    /// (GIE #934). Envoy PR #41276 (merged 2025-09-30) limits fail-open in this mode to before the first chunk is
+    /// sent, so a later stream failure answers a local 500; it followed #40503 (1.35 backport #40757), which had
+    /// re-allowed the combination that #39740 rejected. The first release that ships #41276 is not confirmed
+    /// (1.36.0's changelog does not list it): the doctor takes 1.36 as fixed and says so in the evidence.
     /// </summary>
     public static KnownExtProcIssue FullDuplexFailOpenBodyLoss { get; } = new(
         Id: "envoy-ext-proc-full-duplex-fail-open-body-loss",
@@ -48,7 +52,8 @@ public static class KnownExtProcIssues
         RequiresFailOpen: true,
         FixedInEnvoy: new ComponentVersion(1, 36, 0),
         AffectedReleases: "Envoy < 1.36: OSSM Istio 1.26.2-redhat (Envoy 1.34) and Istio 1.27.x (Envoy 1.35)",
-        Remedy: "upgrade to Istio 1.28+ (Envoy 1.36+), or apply an EnvoyFilter switching the InferencePool routes to BUFFERED (llmd-doctor fix envoyfilter), and fix the Endpoint Picker connection (LLMD0204)",
+        Remedy: "repair the Endpoint Picker connection (LLMD0204: the gateway must trust the EPP's TLS certificate) and, as a stop-gap, make ext_proc fail closed (llmd-doctor fix --gateway NS/NAME prints both); never BUFFERED in front of a GIE >= v0.4 / llm-d scheduler EPP (LLMD0306)",
+        FixStatus: "envoy #41276 (merged 2025-09-30) fails closed (500) once a body chunk went to the EPP; its first release is not confirmed (1.36.0's changelog does not list it); the doctor assumes Envoy >= 1.36 has it",
         Sources:
         [
             "https://github.com/envoyproxy/envoy/pull/39740",

@@ -53,10 +53,10 @@ public static class FindingCatalog
 
     // 03xx — Envoy configuration
     public static readonly FindingDefinition ExtProcBodyLossRisk = D("LLMD0301", "ExtProcBodyLossRisk", Severity.Critical,
-        "effective request body mode FULL_DUPLEX_STREAMED with fail-open on an Envoy/Istio that loses the body, and no BUFFERED override",
+        "effective request body mode FULL_DUPLEX_STREAMED with fail-open on an Envoy that forwards a bodyless request when the EPP stream fails",
         "route {route} on Gateway {gateway} runs ext_proc request body mode {mode} with fail-open on Envoy {envoyVersion}: if the EPP stream fails the request reaches the model without its body");
     public static readonly FindingDefinition EnvoyFilterFixNotCovering = D("LLMD0302", "EnvoyFilterFixNotCovering", Severity.Critical,
-        "an ext_proc EnvoyFilter workaround exists but its workloadSelector misses this gateway",
+        "an ext_proc EnvoyFilter workaround exists, misses this gateway, and this gateway is itself at risk (LLMD0301 conditions)",
         "EnvoyFilter {envoyFilter} switches ext_proc to {patchedMode} but its workloadSelector does not select Gateway {gateway}, whose InferencePool routes still run {mode}");
     public static readonly FindingDefinition EnvoyFilterStaleRouteName = D("LLMD0303", "EnvoyFilterStaleRouteName", Severity.Warning,
         "an EnvoyFilter matches route names that no longer exist in the gateway's config",
@@ -67,6 +67,9 @@ public static class FindingCatalog
     public static readonly FindingDefinition EnvoyRouteNotProgrammed = D("LLMD0305", "EnvoyRouteNotProgrammed", Severity.Critical,
         "an accepted HTTPRoute rule is absent from the gateway's Envoy route config",
         "HTTPRoute {httpRoute} rule {rule} is accepted but Gateway {gateway} has no Envoy route {route}");
+    public static readonly FindingDefinition BufferedOverrideStallsPicker = D("LLMD0306", "BufferedOverrideStallsPicker", Severity.Critical,
+        "a BUFFERED request-body override sends to an EPP that only streams (GIE ≥ v0.4 / llm-d scheduler): POSTs wait for message_timeout, then bypass the EPP or fail",
+        "route {route} on Gateway {gateway} runs ext_proc request body mode BUFFERED in front of Endpoint Picker {eppVersion}, which answers request headers only after the whole body: every POST waits for message_timeout ({messageTimeout}), then bypasses the Endpoint Picker or fails");
 
     // 04xx — synthetic probes
     public static readonly FindingDefinition ChatCompletionBodyLost = D("LLMD0401", "ChatCompletionBodyLost", Severity.Critical,
@@ -167,6 +170,7 @@ public static class FindingCatalog
         InferencePoolNotAccepted, InferencePoolNoReadyEndpoints, EndpointPickerNotReady,
         EndpointPickerUnreachableFromGateway, EndpointPickerRejects, InferencePoolApiMismatch,
         ExtProcBodyLossRisk, EnvoyFilterFixNotCovering, EnvoyFilterStaleRouteName, ExtProcTrailerModeMissing, EnvoyRouteNotProgrammed,
+        BufferedOverrideStallsPicker,
         ChatCompletionBodyLost, ModelNameMismatch, GatewayAuthRequired, GatewayProbeFailed, InferenceRequestShed,
         NoHealthyUpstream, EndpointPickerBypassed, ModelListFailing, ProbeSlow,
         UserWorkloadMonitoringDisabled, NamespaceNotMonitored, MonitorMissing, MonitorSelectsNothing, ScrapeTargetsDown,

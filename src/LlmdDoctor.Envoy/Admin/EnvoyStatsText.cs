@@ -21,6 +21,9 @@ public sealed class EnvoyStatsText
 
     public int Count => _values.Count;
 
+    /// <summary>The names kept.</summary>
+    public IEnumerable<string> Names => _values.Keys;
+
     public long? this[string name] => _values.TryGetValue(name, out var v) ? v : null;
 
     /// <summary>

@@ -58,8 +58,14 @@ public static class GatewayEnvoyDataReader
 
     /// <summary>A filter for <see cref="EnvoyStatsText.Parse(TextReader, Func{string, bool}?)"/> keeping only those clusters' stats.</summary>
     public static Func<string, bool> StatsFilter(IReadOnlySet<string> clusters) =>
-        name => name.StartsWith("cluster.", StringComparison.Ordinal)
-            && clusters.Any(c => name.Length > 8 + c.Length && name.AsSpan(8).StartsWith(c, StringComparison.Ordinal) && name[8 + c.Length] == '.');
+        name => (name.StartsWith("cluster.", StringComparison.Ordinal)
+            && clusters.Any(c => name.Length > 8 + c.Length && name.AsSpan(8).StartsWith(c, StringComparison.Ordinal) && name[8 + c.Length] == '.'))
+            || IsExtProcMessageTimeouts(name);
+
+    private const string ExtProcMessageTimeoutsSuffix = ".ext_proc.message_timeouts";
+
+    private static bool IsExtProcMessageTimeouts(string name) =>
+        name.StartsWith("http.", StringComparison.Ordinal) && name.EndsWith(ExtProcMessageTimeoutsSuffix, StringComparison.Ordinal);
 
     /// <summary>Adds the Endpoint Picker clusters' connection health from <c>/stats</c> and <c>/clusters</c>.</summary>
     public static GatewayEnvoyData WithStats(GatewayEnvoyData data, EnvoyStatsText? stats, EnvoyClustersText? clusters)
@@ -86,7 +92,11 @@ public static class GatewayEnvoyDataReader
             };
         }
 
-        return data with { UpstreamStats = map };
+        return data with
+        {
+            UpstreamStats = map,
+            ExtProcMessageTimeouts = stats?.Names.Where(IsExtProcMessageTimeouts).Sum(n => stats[n] ?? 0),
+        };
     }
 
     /// <summary>

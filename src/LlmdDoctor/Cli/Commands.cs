@@ -9,7 +9,7 @@ using LlmdDoctor.Kubernetes;
 
 namespace LlmdDoctor.Cli;
 
-/// <summary>The commands that run checks: check, analyze, collect, fix envoyfilter.</summary>
+/// <summary>The commands that run checks: check, analyze, collect, fix.</summary>
 public static class Commands
 {
     public static Command Check(CliConsole console)
@@ -109,56 +109,59 @@ public static class Commands
         return command;
     }
 
-    public static Command FixEnvoyFilter(CliConsole console)
+    /// <summary>
+    /// <c>fix --gateway NS/NAME</c>: runs the same checks as check/analyze (live, or <c>--bundle DIR</c>) and prints
+    /// the remedy that matches that gateway's findings (design.md §3). Exit 0 whether or not there is one.
+    /// </summary>
+    public static Command Fix(CliConsole console)
     {
-        var gateway = new Option<string>("--gateway") { Description = "The gateway to cover, NAMESPACE/NAME", Required = true };
-        var bundle = new Option<string?>("--bundle") { Description = "Read the gateway's routes and Envoy dump from a bundle instead of the live cluster" };
+        var gateway = new Option<string>("--gateway") { Description = "The gateway to fix, NAMESPACE/NAME", Required = true };
+        var bundle = new Option<string?>("--bundle") { Description = "Diagnose from a bundle instead of the live cluster" };
+        var config = new Option<string?>("--config") { Description = "Configuration file (YAML)" };
         var cluster = new ClusterOptions();
-        var command = new Command("envoyfilter",
-            "Print the EnvoyFilter that switches a gateway's InferencePool routes to ext_proc BUFFERED (route names and EPP clusters from its Envoy dump), ready for 'kubectl apply -f -'");
+        var command = new Command("fix",
+            "Print the remedy for one gateway's findings: the EPP trust fix (DestinationRule) for TLS failures, a fail-closed " +
+            "stop-gap for body-loss risk, removal of a BUFFERED override that stalls a streaming EPP; manifests ready for 'kubectl apply -f -'");
         command.Options.Add(gateway);
         command.Options.Add(bundle);
+        command.Options.Add(config);
         cluster.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var key = parse.GetValue(gateway)!;
             if (key.Split('/') is not [{ Length: > 0 } ns, { Length: > 0 } name])
             {
-                await console.Error.WriteLineAsync($"llmd-doctor: --gateway '{key}' is not NAMESPACE/NAME").ConfigureAwait(false);
+                await console.Error.WriteLineAsync($"llmd-doctor: --gateway {Envoy.Fix.Manifests.Quote(key)} is not NAMESPACE/NAME").ConfigureAwait(false);
                 return ExitCodes.UsageOrConfig;
             }
 
             try
             {
-                var config = DoctorConfigLoader.Load("", "(defaults)");
+                var cfg = parse.GetValue(config) is { } path ? DoctorConfigLoader.LoadFile(path) : DoctorConfigLoader.Load("", "(defaults)");
                 IInputSource source = parse.GetValue(bundle) is { } dir
                     ? new BundleSource(dir)
-                    : new LiveClusterSource(cluster.Connect(parse, console), config);
-                var inputs = await source.CollectAsync(ct).ConfigureAwait(false);
-                (source as IDisposable)?.Dispose();
-                var gw = inputs.Cluster.FindGateway(ns, name);
+                    : new LiveClusterSource(cluster.Connect(parse, console), cfg);
+                CycleResult result;
+                try
+                {
+                    result = await new DoctorCycle(cfg, cfg.Policy([]), TimeProvider.System).RunAsync(source, CheckRegistry.All, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    (source as IDisposable)?.Dispose();
+                }
+
+                var gw = result.Inputs.Cluster.FindGateway(ns, name);
                 if (gw is null)
                 {
-                    await console.Error.WriteLineAsync($"llmd-doctor: Gateway {key} not found").ConfigureAwait(false);
+                    await console.Error.WriteLineAsync($"llmd-doctor: Gateway {Envoy.Fix.Manifests.Quote(ns)}/{Envoy.Fix.Manifests.Quote(name)} not found").ConfigureAwait(false);
                     return ExitCodes.UsageOrConfig;
                 }
 
-                var fix = EnvoyFilterFix.Generate(gw, inputs.Flows, inputs.Envoy);
-                if (fix.Routes.Count == 0)
-                {
-                    await console.Error.WriteLineAsync($"llmd-doctor: Gateway {key} has no InferencePool routes; nothing to cover").ConfigureAwait(false);
-                    return ExitCodes.FindingsAtThreshold;
-                }
-
-                await console.Out.WriteAsync(fix.Yaml).ConfigureAwait(false);
-                foreach (var note in fix.Notes)
-                {
-                    await console.Error.WriteLineAsync($"note: {note}").ConfigureAwait(false);
-                }
-
+                await console.Out.WriteAsync(GatewayRemedy.For(gw, result.Run.Findings, result.Inputs).Render()).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
-            catch (KubeConfigException ex)
+            catch (Exception ex) when (ex is ConfigException or KubeConfigException)
             {
                 await console.Error.WriteLineAsync($"llmd-doctor: {ex.Message}").ConfigureAwait(false);
                 return ExitCodes.UsageOrConfig;

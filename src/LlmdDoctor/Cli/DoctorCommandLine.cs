@@ -66,9 +66,7 @@ public static class DoctorCommandLine
         root.Subcommands.Add(Commands.Analyze(console));
         root.Subcommands.Add(Commands.Collect(console));
         root.Subcommands.Add(Explain(console));
-        var fix = new Command("fix", "Print remediation manifests");
-        fix.Subcommands.Add(Commands.FixEnvoyFilter(console));
-        root.Subcommands.Add(fix);
+        root.Subcommands.Add(Commands.Fix(console));
         root.Subcommands.Add(DemoCommand.Build(console));
         return root;
     }

@@ -32,7 +32,7 @@ public sealed partial class CatalogTests
             "LLMD0201 InferencePoolNotAccepted", "LLMD0202 InferencePoolNoReadyEndpoints", "LLMD0203 EndpointPickerNotReady",
             "LLMD0204 EndpointPickerUnreachableFromGateway", "LLMD0205 EndpointPickerRejects", "LLMD0206 InferencePoolApiMismatch",
             "LLMD0301 ExtProcBodyLossRisk", "LLMD0302 EnvoyFilterFixNotCovering", "LLMD0303 EnvoyFilterStaleRouteName",
-            "LLMD0304 ExtProcTrailerModeMissing", "LLMD0305 EnvoyRouteNotProgrammed",
+            "LLMD0304 ExtProcTrailerModeMissing", "LLMD0305 EnvoyRouteNotProgrammed", "LLMD0306 BufferedOverrideStallsPicker",
             "LLMD0401 ChatCompletionBodyLost", "LLMD0402 ModelNameMismatch", "LLMD0403 GatewayAuthRequired", "LLMD0404 GatewayProbeFailed",
             "LLMD0405 InferenceRequestShed", "LLMD0406 NoHealthyUpstream", "LLMD0407 EndpointPickerBypassed", "LLMD0408 ModelListFailing",
             "LLMD0409 ProbeSlow",
@@ -52,6 +52,7 @@ public sealed partial class CatalogTests
     [InlineData("LLMD0001", Severity.Warning)]
     [InlineData("LLMD0101", Severity.Critical)]
     [InlineData("LLMD0206", Severity.Warning)]
+    [InlineData("LLMD0306", Severity.Critical)]
     [InlineData("LLMD0403", Severity.Info)]
     [InlineData("LLMD0409", Severity.Info)]
     [InlineData("LLMD0507", Severity.Warning)]

@@ -58,8 +58,35 @@ public sealed class EnvoyChecksTests
 
     private static readonly string StaleFix = CoveringFix.Replace("kserve-route.1", "old-route.1", StringComparison.Ordinal);
 
+    private const string EppPod = "qwen3-0-6b-kserve-router-scheduler-xyz";
+
+    /// <summary>Gives the fixture's Endpoint Picker pod an image (and optionally <c>USE_STREAMING</c>).</summary>
+    internal static Func<ClusterFixture, ClusterFixture> EppImage(string image, string? useStreaming = null) => f => f.Mutate("Pod", EppPod, o =>
+    {
+        var container = o["spec"]!["containers"]![0]!.AsObject();
+        container["image"] = image;
+        if (useStreaming is not null)
+        {
+            container["env"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["name"] = "USE_STREAMING", ["value"] = useStreaming });
+        }
+    });
+
+    private const string Scheduler = "registry.redhat.io/rhoai/odh-llm-d-inference-scheduler-rhel9@sha256:390fa135d2aac236fb85ae1155d1aa9fc8bfa7a861ec6b330576b5aa2e960b4b";
+    private const string GieV1 = "registry.k8s.io/gateway-api-inference-extension/epp:v1.0.0";
+    private const string GieV03 = "registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0";
+
     public static TheoryData<string, ICheck, Func<ClusterFixture, ClusterFixture>, GatewayEnvoyData[], string[]> Rows() => new()
     {
+        // LLMD0306 BufferedOverrideStallsPicker
+        { "BUFFERED in front of the llm-d scheduler", new BufferedOverrideStallsPickerCheck(), EppImage(Scheduler), [Pod()], [$"LLMD0306 {Gw} {R0}", $"LLMD0306 {Gw} {R1}"] },
+        { "BUFFERED in front of GIE v1.0", new BufferedOverrideStallsPickerCheck(), EppImage(GieV1), [Pod()], [$"LLMD0306 {Gw} {R0}", $"LLMD0306 {Gw} {R1}"] },
+        { "BUFFERED in front of GIE v0.3: what it expects", new BufferedOverrideStallsPickerCheck(), EppImage(GieV03), [Pod()], [] },
+        { "BUFFERED in front of GIE v0.3 streaming", new BufferedOverrideStallsPickerCheck(), EppImage(GieV03, "true"), [Pod()], [$"LLMD0306 {Gw} {R0}", $"LLMD0306 {Gw} {R1}"] },
+        { "GIE v0.3 with USE_STREAMING=false", new BufferedOverrideStallsPickerCheck(), EppImage(GieV03, "false"), [Pod()], [] },
+        { "FULL_DUPLEX in front of GIE v1.0", new BufferedOverrideStallsPickerCheck(), EppImage(GieV1), [Pod(Fds, trailers: true)], [] },
+        { "BUFFERED, EPP release unknown, no stalled probe", new BufferedOverrideStallsPickerCheck(), EppImage("quay.io/someone/picker@sha256:0123"), [Pod()], [] },
+        { "BUFFERED, unreadable dump", new BufferedOverrideStallsPickerCheck(), EppImage(Scheduler), [Pod(problem: "truncated")], [] },
+
         // LLMD0301 ExtProcBodyLossRisk
         { "buffered routes", new ExtProcBodyLossRiskCheck(), f => f, [Pod()], [] },
         { "full duplex, fail-open, Envoy 1.34", new ExtProcBodyLossRiskCheck(), f => f, [Pod(Fds)], [$"LLMD0301 {Gw} {R0}", $"LLMD0301 {Gw} {R1}"] },
@@ -95,6 +122,10 @@ public sealed class EnvoyChecksTests
         { "workaround selects another gateway", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds)], [$"LLMD0302 {Gw}"] },
         { "not covered but already buffered", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod()], [] },
         { "not covered, no dump: Istio's default assumed", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [], [$"LLMD0302 {Gw}"] },
+        { "not covered, full duplex fail-closed on Envoy 1.35: not at risk", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, "1.35.3", routeFailOpen: false)], [] },
+        { "not covered, Envoy 1.36: not at risk", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, "1.36.2", trailers: true)], [] },
+        { "not covered, no dump, Istio 1.28 ships Envoy 1.36: not at risk", new EnvoyFilterFixNotCoveringCheck(),
+            f => f.Add(ElsewhereFix).Mutate("Istio", "default", o => o["spec"]!["version"] = "v1.28.1"), [], [] },
         { "not covered, unreadable dump: no verdict", new EnvoyFilterFixNotCoveringCheck(), f => f.Add(ElsewhereFix), [Pod(Fds, problem: "truncated")], [] },
 
         // LLMD0303 EnvoyFilterStaleRouteName
@@ -166,7 +197,7 @@ public sealed class EnvoyChecksTests
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.All(EnvoyChecks.All, c => Assert.StartsWith("envoy.", c.Name, StringComparison.Ordinal));
         Assert.Equal(
-            ["LLMD0003", "LLMD0204", "LLMD0301", "LLMD0302", "LLMD0303", "LLMD0304", "LLMD0305", "LLMD0801"],
+            ["LLMD0003", "LLMD0204", "LLMD0301", "LLMD0302", "LLMD0303", "LLMD0304", "LLMD0305", "LLMD0306", "LLMD0801"],
             EnvoyChecks.All.SelectMany(c => c.Emits).Select(d => d.Code).Order(StringComparer.Ordinal));
     }
 
@@ -180,4 +211,66 @@ public sealed class EnvoyChecksTests
         Assert.Equal("NONE", modes["my-first-model.qwen3-0-6b-kserve-route.2"]);
         Assert.Null(GatewayEnvoyViews.Of([]).EffectiveBodyModeOf(inputs.Flows[0]));
     }
+
+    [Fact]
+    public async Task Unknown_picker_release_is_judged_by_stalled_posts_only()
+    {
+        var inputs = EppImage("quay.io/someone/picker@sha256:0123")(new ClusterFixture()).Inputs();
+        var quiet = await new CheckRunner().RunAsync([new BufferedOverrideStallsPickerCheck()], new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod()] });
+        Assert.Empty(quiet.Findings);
+        Assert.Contains(quiet.Skipped, s => s.Reason.Contains("unknown release", StringComparison.Ordinal) && s.Reason.Contains(R1, StringComparison.Ordinal));
+
+        var target = new LlmdDoctor.Core.Probes.ProbeTarget
+        {
+            Kind = LlmdDoctor.Core.Probes.ProbeKind.Chat, Method = "POST", Url = "https://gw/x", Path = "/my-first-model/qwen3-0-6b/v1/chat/completions",
+            GatewayNamespace = "openshift-ingress", GatewayName = "openshift-ai-inference", EnvoyRouteName = R1,
+        };
+        var probes = new LlmdDoctor.Core.Probes.ProbeResults
+        {
+            Results = [new LlmdDoctor.Core.Probes.ProbeResult { Target = target, Reason = LlmdDoctor.Core.Probes.ProbeFailureReason.Timeout }],
+        };
+        var stalled = await new CheckRunner().RunAsync([new BufferedOverrideStallsPickerCheck()],
+            new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod()], Probes = probes });
+        var finding = Assert.Single(stalled.Findings);
+        Assert.Equal(R1, finding.Evidence["route"]);
+        Assert.Equal("unknown", finding.Evidence["eppVersion"]);
+        Assert.Equal(target.Path, finding.Evidence["postProbesTimedOut"]);
+        Assert.Equal("1000s", finding.Evidence["messageTimeout"]);
+        Assert.Equal("not read", finding.Evidence["extProcMessageTimeouts"]);
+
+        var counted = await new CheckRunner().RunAsync([new BufferedOverrideStallsPickerCheck()],
+            new DoctorInputs { Cluster = inputs.Cluster, States = inputs.States, Envoy = [Pod() with { ExtProcMessageTimeouts = 5 }], Probes = probes });
+        Assert.StartsWith("5 (", Assert.Single(counted.Findings).Evidence["extProcMessageTimeouts"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.1", null, PickerBodyHandling.StreamingOnly)]
+    [InlineData(Scheduler, null, PickerBodyHandling.StreamingOnly)]
+    [InlineData(GieV1, null, PickerBodyHandling.StreamingOnly)]
+    [InlineData("registry.k8s.io/gateway-api-inference-extension/epp:v0.4.0", null, PickerBodyHandling.StreamingOnly)]
+    [InlineData("registry.k8s.io/gateway-api-inference-extension/epp:v0.3.0@sha256:abcd", null, PickerBodyHandling.AcceptsBuffered)]
+    [InlineData("registry.k8s.io/gateway-api-inference-extension/epp:v0.2.0", "TRUE", PickerBodyHandling.StreamingOnly)]
+    [InlineData("registry.k8s.io/gateway-api-inference-extension/epp:v0.2.0", "yes", PickerBodyHandling.AcceptsBuffered)]
+    [InlineData("us-central1-docker.pkg.dev/k8s-staging-images/gateway-api-inference-extension/epp:main", null, PickerBodyHandling.Unknown)]
+    [InlineData("localhost:5000/gateway-api-inference-extension/epp", null, PickerBodyHandling.Unknown)]
+    [InlineData("quay.io/someone/picker:1.0", null, PickerBodyHandling.Unknown)]
+    [InlineData("", null, PickerBodyHandling.Unknown)]
+    public void Picker_release_from_the_image(string image, string? useStreaming, PickerBodyHandling expected)
+    {
+        var container = new LlmdDoctor.Core.Cluster.Container { Image = image };
+        if (useStreaming is not null)
+        {
+            container.Env.Add(new LlmdDoctor.Core.Cluster.EnvVar { Name = "USE_STREAMING", Value = useStreaming });
+        }
+
+        Assert.Equal(expected, EndpointPickerRelease.OfContainer(container).Handling);
+    }
+
+    [Theory]
+    [InlineData("outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local", "my-first-model", "qwen3-0-6b-epp-service")]
+    [InlineData("outbound|9002||epp.ns.svc.example.org", "ns", "epp")]
+    [InlineData("dummy", null, null)]
+    [InlineData("outbound|9002||10.0.0.7", null, null)]
+    public void Service_of_an_istio_cluster_name(string cluster, string? ns, string? name) =>
+        Assert.Equal(ns is null ? null : (ns, name!), EndpointPickerRelease.ServiceOf(cluster));
 }

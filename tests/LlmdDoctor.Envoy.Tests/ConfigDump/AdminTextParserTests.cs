@@ -39,6 +39,21 @@ public sealed class AdminTextParserTests
         Assert.False(keep($"cluster.{Epp}2.ssl.fail_verify_error"));
         Assert.False(keep("cluster.outbound|8000||svc.ns.svc.cluster.local.upstream_cx_total"));
         Assert.False(keep("server.live"));
+        Assert.True(keep("http.outbound_0.0.0.0_80.ext_proc.message_timeouts"));
+        Assert.False(keep("http.outbound_0.0.0.0_80.ext_proc.streams_started"));
+    }
+
+    [Fact]
+    public void Ext_proc_message_timeouts_are_summed_over_the_connection_managers_and_null_without_stats()
+    {
+        var data = new LlmdDoctor.Core.Envoy.GatewayEnvoyData("ns", "gw", "pod");
+        var stats = EnvoyStatsText.Parse("""
+            http.outbound_0.0.0.0_80.ext_proc.message_timeouts: 3
+            http.outbound_0.0.0.0_443.ext_proc.message_timeouts: 4
+            http.outbound_0.0.0.0_443.ext_proc.streams_started: 9
+            """, GatewayEnvoyDataReader.StatsFilter(new HashSet<string>()));
+        Assert.Equal(7, GatewayEnvoyDataReader.WithStats(data, stats, null).ExtProcMessageTimeouts);
+        Assert.Null(GatewayEnvoyDataReader.WithStats(data, null, null).ExtProcMessageTimeouts);
     }
 
     [Fact]

@@ -97,6 +97,8 @@ public sealed class EnvoyScenarioTests
                 $"LLMD0302 {Maas}",
                 $"LLMD0304 {Maas} my-first-model.maas-model-route.0",
                 $"LLMD0304 {Maas} my-first-model.maas-model-route.1",
+                $"LLMD0306 {Oai} my-first-model.qwen3-0-6b-kserve-route.0",
+                $"LLMD0306 {Oai} my-first-model.qwen3-0-6b-kserve-route.1",
                 $"LLMD0801 {Maas}",
             ],
             EnvoyFixtures.Summarize(run.Findings));

@@ -164,7 +164,7 @@ public sealed class AgentTests : IAsyncLifetime
         var text = await CliRunner.RunAsync(["report", "--url", _url, "--fail-on", "none"]);
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("LLMD0302  EnvoyFilterFixNotCovering", text.Out);
-        var suppressed = await CliRunner.RunAsync(["report", "--url", _url, "-o", "json", "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302"]);
+        var suppressed = await CliRunner.RunAsync(["report", "--url", _url, "-o", "json", "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302", "--suppress", "LLMD0306"]);
         Assert.Equal(0, suppressed.ExitCode);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Tests.Cli;
 
 namespace LlmdDoctor.Tests.Analyze;
@@ -51,12 +52,12 @@ public sealed class AnalyzeCommandTests
     public async Task Suppressing_every_critical_code_exits_0_in_every_format(string format)
     {
         var result = await CliRunner.RunAsync(["analyze", Seed, "-o", format,
-            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302"]);
+            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302", "--suppress", "LLMD0306"]);
         Assert.Equal(0, result.ExitCode);
         Assert.DoesNotContain("LLMD0301", result.Out);
         Assert.Contains("LLMD0304", result.Out);
         var warn = await CliRunner.RunAsync(["analyze", Seed, "-o", format, "--fail-on", "warning",
-            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302"]);
+            "--suppress", "LLMD0204", "--suppress", "LLMD0301", "--suppress", "LLMD0302", "--suppress", "LLMD0306"]);
         Assert.Equal(1, warn.ExitCode);
     }
 
@@ -75,7 +76,7 @@ public sealed class AnalyzeCommandTests
         var config = Path.GetTempFileName();
         try
         {
-            await File.WriteAllTextAsync(config, "severityOverrides: {LLMD0204: info, LLMD0301: info, LLMD0302: info}\n");
+            await File.WriteAllTextAsync(config, "severityOverrides: {LLMD0204: info, LLMD0301: info, LLMD0302: info, LLMD0306: info}\n");
             var result = await CliRunner.RunAsync(["analyze", Seed, "-o", "json", "--config", config]);
             Assert.Equal(0, result.ExitCode);
             Assert.All(Findings(result.Out).Where(f => f.Code is "LLMD0204" or "LLMD0301"), f => Assert.Equal("info", f.Severity));
@@ -142,24 +143,41 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
-    public async Task Fix_envoyfilter_covers_the_uncovered_gateway_with_its_own_route_names()
+    public async Task Fix_gives_the_uncovered_gateway_the_trust_fix_and_the_fail_closed_stop_gap()
     {
-        var result = await CliRunner.RunAsync(["fix", "envoyfilter", "--gateway", "openshift-ingress/maas-gateway", "--bundle", Seed]);
+        var result = await CliRunner.RunAsync(["fix", "--gateway", "openshift-ingress/maas-gateway", "--bundle", Seed]);
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("gateway.networking.k8s.io/gateway-name: maas-gateway", result.Out);
-        Assert.Contains("name: my-first-model.maas-model-route.1", result.Out);
-        Assert.Contains("request_body_mode: BUFFERED", result.Out);
-        Assert.Contains("outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local", result.Out);
-        Assert.DoesNotContain("qwen3-0-6b-kserve-route", result.Out);
+        var docs = YamlJson.ParseDocuments(result.Out).Select(d => d!.AsObject()).ToList();
+        Assert.Equal(["DestinationRule", "EnvoyFilter"], docs.Select(d => (string?)d["kind"]));
+        Assert.Equal("qwen3-0-6b-epp-service.my-first-model.svc.cluster.local", (string?)docs[0]["spec"]!["host"]);
+        Assert.Equal("openshift-ingress", (string?)docs[0]["metadata"]!["namespace"]);
+        Assert.DoesNotContain("BUFFERED\"", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fix_tells_the_buffered_gateway_to_delete_its_override()
+    {
+        var result = await CliRunner.RunAsync(["fix", "--gateway", "openshift-ingress/openshift-ai-inference", "--bundle", Seed]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("# [LLMD0306]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("kubectl delete envoyfilter fix-extproc-body-mode -n openshift-ingress", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fix_for_a_gateway_without_findings_prints_nothing_to_apply()
+    {
+        var result = await CliRunner.RunAsync(["fix", "--gateway", "openshift-ingress/data-science-gateway", "--bundle", Seed]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.All(YamlJson.ParseDocuments(result.Out), Assert.Null);
+        Assert.Contains("nothing to apply", result.Out, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("openshift-ingress/nope", 2, "not found")]
     [InlineData("maas-gateway", 2, "not NAMESPACE/NAME")]
-    [InlineData("openshift-ingress/data-science-gateway", 1, "no InferencePool routes")]
-    public async Task Fix_envoyfilter_says_why_it_cannot(string gateway, int code, string message)
+    public async Task Fix_says_why_it_cannot(string gateway, int code, string message)
     {
-        var result = await CliRunner.RunAsync(["fix", "envoyfilter", "--gateway", gateway, "--bundle", Seed]);
+        var result = await CliRunner.RunAsync(["fix", "--gateway", gateway, "--bundle", Seed]);
         Assert.Equal(code, result.ExitCode);
         Assert.Contains(message, result.Error);
     }

@@ -16,11 +16,13 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task Fix_help_lists_envoyfilter()
+    public async Task Fix_help_shows_the_gateway_option_and_no_envoyfilter_subcommand()
     {
         var result = await CliRunner.RunAsync(["fix", "--help"]);
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("envoyfilter", result.Out);
+        Assert.Contains("--gateway", result.Out);
+        var old = await CliRunner.RunAsync(["fix", "envoyfilter", "--gateway", "a/b"]);
+        Assert.Equal(2, old.ExitCode);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ public static class EnvoyChecks
     public static IReadOnlyList<ICheck> All { get; } =
     [
         new EnvoyAdminDataUnreadableCheck(),       // envoy.AdminDataReadable
+        new BufferedOverrideStallsPickerCheck(),   // envoy.BufferedOverride
         new EndpointPickerUnreachableCheck(),      // envoy.EndpointPickerReachable
         new EnvoyFilterFixNotCoveringCheck(),      // envoy.EnvoyFilterFixCoverage
         new EnvoyFilterStaleRouteNameCheck(),      // envoy.EnvoyFilterRouteNames

@@ -5,10 +5,14 @@ using LlmdDoctor.Core.Findings;
 namespace LlmdDoctor.Core.Checks;
 
 /// <summary>
-/// LLMD0302: an EnvoyFilter switching ext_proc away from FULL_DUPLEX_STREAMED exists, but a gateway whose
-/// InferencePool routes still stream full-duplex is outside its reach (the seed cluster's <c>maas-gateway</c>).
-/// Without a config dump for a gateway its InferencePool routes are taken to run Istio's default,
-/// FULL_DUPLEX_STREAMED (istio route.go, every release so far).
+/// LLMD0302: an EnvoyFilter switching ext_proc away from FULL_DUPLEX_STREAMED exists, but a gateway outside its
+/// reach is itself at risk of losing bodies — LLMD0301's conditions: FULL_DUPLEX_STREAMED, effective fail-open, an
+/// Envoy that forwards a bodyless request (the seed cluster's <c>maas-gateway</c>). A gateway that merely streams
+/// full-duplex fail-closed, or on an Envoy without the defect, is not at risk and is not reported.
+/// Without a config dump its InferencePool routes are taken to run Istio's default, FULL_DUPLEX_STREAMED
+/// (istio route.go, every release so far), failing open when the pool says FailOpen or the Istio release does not
+/// copy the pool's failureMode to the route (before 1.27: route_collections.go @1.27.0 is the first to), on the
+/// Envoy that Istio ships.
 /// </summary>
 public sealed class EnvoyFilterFixNotCoveringCheck : ICheck
 {
@@ -62,16 +66,26 @@ public sealed class EnvoyFilterFixNotCoveringCheck : ICheck
         }
     }
 
+    /// <summary>The first Istio release that copies the pool's failureMode into the route (route_collections.go:148 @1.27.0).</summary>
+    private static readonly ComponentVersion PoolFailureModeSince = new(1, 27, 0);
+
     private static (List<string> Routes, string Source) FullDuplexPoolRoutes(CheckContext context, GatewayEnvoyViews envoy, string gatewayKey)
     {
+        var issue = KnownExtProcIssues.FullDuplexFailOpenBodyLoss;
         var poolFlows = context.Inputs.Flows.Where(f => f.GatewayKey == gatewayKey && f.IsPoolRoute).ToList();
-        if (envoy.ReadablePodsOf(gatewayKey).Count == 0)
+        var pods = envoy.ReadablePodsOf(gatewayKey);
+        if (pods.Count == 0)
         {
-            return ([.. poolFlows.Select(f => f.EnvoyRouteName)], "Istio default for InferencePool routes (no config dump read)");
+            var istio = IstioVersions.Of(context.Cluster);
+            var envoyOfIstio = IstioEnvoyVersions.EnvoyOf(istio);
+            var atRisk = poolFlows.Where(f => (istio is not { } v || v < PoolFailureModeSince || f.Pool?.FailOpen != false) && issue.AffectsEnvoy(envoyOfIstio));
+            return ([.. atRisk.Select(f => f.EnvoyRouteName)],
+                $"Istio default for InferencePool routes (no config dump read; Istio {istio?.ToString() ?? "unknown"}, pool failureMode, Envoy {envoyOfIstio?.ToString() ?? "unknown"})");
         }
 
-        return ([.. poolFlows.Where(f => envoy.EffectiveModeOf(f)?.RequestBody == BodySendMode.FullDuplexStreamed).Select(f => f.EnvoyRouteName)],
-            "gateway config dump");
+        var risky = poolFlows.Where(f => pods.FirstOrDefault(p => p.RoutesNamed(f.EnvoyRouteName).Count > 0) is { } pod
+            && issue.MatchesConfig(pod.EffectiveExtProc(pod.RoutesNamed(f.EnvoyRouteName)[0])) && issue.AffectsEnvoy(pod.EnvoyVersion));
+        return ([.. risky.Select(f => f.EnvoyRouteName)], "gateway config dump");
     }
 
     private static string Describe(EnvoyFilter filter) =>

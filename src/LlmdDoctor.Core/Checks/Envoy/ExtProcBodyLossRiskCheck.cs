@@ -31,6 +31,7 @@ public sealed class ExtProcBodyLossRiskCheck : ICheck
                 ("eppCluster", scanned.Mode.EndpointPickerCluster ?? "unknown"),
                 ("failOpen", scanned.Mode.FailOpenBasis),
                 ("issue", issue.Id),
+                ("upstreamFix", issue.FixStatus),
                 ("pod", scanned.Pod.PodName)));
         }
     }

@@ -44,6 +44,7 @@ public sealed class ExtProcKnownIssueCheck : ICheck
                 ("envoyVersion", pod.EnvoyVersion?.ToString()),
                 ("istioVersion", pod.IstioVersion ?? "unknown"),
                 ("fixedInEnvoy", issue.FixedInEnvoy.ToString()),
+                ("upstreamFix", issue.FixStatus),
                 ("sources", string.Join(" ", issue.Sources))));
         }
     }
