@@ -66,7 +66,7 @@ public static class FindingCatalog
         "route {route} on Gateway {gateway} uses {mode} without {trailer} SEND");
     public static readonly FindingDefinition EnvoyRouteNotProgrammed = D("LLMD0305", "EnvoyRouteNotProgrammed", Severity.Critical,
         "an accepted HTTPRoute rule is absent from the gateway's Envoy route config",
-        "HTTPRoute {httpRoute} rule {rule} is accepted but Gateway {gateway} has no Envoy route {route}");
+        "HTTPRoute {rule} ({match}) is accepted but Gateway {gateway} has no Envoy route {route} for it");
 
     // 04xx — synthetic probes
     public static readonly FindingDefinition ChatCompletionBodyLost = D("LLMD0401", "ChatCompletionBodyLost", Severity.Critical,

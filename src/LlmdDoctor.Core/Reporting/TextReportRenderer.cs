@@ -62,6 +62,38 @@ public static class TextReportRenderer
         return s.ToString();
     }
 
+    /// <summary>The match's conditions besides the path: <c>(Exact) [header X-Gateway-Model-Name=m] [POST]</c>; control characters shown as <c>?</c>.</summary>
+    private static void AppendConditions(StringBuilder s, ReportFlow f)
+    {
+        if (f.PathType is "Exact" or "RegularExpression")
+        {
+            s.Append(" (").Append(f.PathType).Append(')');
+        }
+
+        foreach (var header in f.Headers ?? [])
+        {
+            s.Append(" [header ").Append(Printable(header)).Append(']');
+        }
+
+        foreach (var query in f.QueryParams ?? [])
+        {
+            s.Append(" [query ").Append(Printable(query)).Append(']');
+        }
+
+        if (f.Method is { } method)
+        {
+            s.Append(" [").Append(Printable(method)).Append(']');
+        }
+    }
+
+    private static string Printable(string value) => string.Create(value.Length, value, (span, v) =>
+    {
+        for (var i = 0; i < v.Length; i++)
+        {
+            span[i] = char.IsControl(v[i]) ? '?' : v[i];
+        }
+    });
+
     private static void AppendFlows(StringBuilder s, List<ReportFlow> flows)
     {
         if (flows.Count == 0)
@@ -77,7 +109,9 @@ public static class TextReportRenderer
             for (var i = 0; i < list.Count; i++)
             {
                 var f = list[i];
-                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(f.Path).Append(" → ").Append(f.Backend);
+                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(Printable(f.Path));
+                AppendConditions(s, f);
+                s.Append(" → ").Append(f.Backend);
                 if (f.EffectiveBodyMode is { } mode)
                 {
                     s.Append(" [").Append(mode).Append(']');
