@@ -93,6 +93,16 @@ internal sealed class HttpProber : IDisposable
             request.Headers.TryAddWithoutValidation(credential.HeaderName, credential.Value);
         }
 
+        // Headers the route match requires (model routing); the planner let through only token names and
+        // printable values, and they never replace a header the probe sets itself.
+        foreach (var (name, value) in target.Headers)
+        {
+            if (!request.Headers.NonValidated.Contains(name) && !ContentHeaderNames.Contains(name))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -202,6 +212,11 @@ internal sealed class HttpProber : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static readonly HashSet<string> ContentHeaderNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "Content-Length", "Content-Encoding", "Transfer-Encoding", "Connection", "Host",
+    };
 
     private static void WriteRequest(ProbeTranscript transcript, ProbeTarget target, HttpRequestMessage request, byte[]? body, ProbeCredential? credential)
     {

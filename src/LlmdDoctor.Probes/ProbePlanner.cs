@@ -1,13 +1,16 @@
+using System.Globalization;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Probes;
 
 namespace LlmdDoctor.Probes;
 
 /// <summary>
-/// Builds the probe plan from the request-flow map: for every gateway × model (flows grouped by gateway,
-/// listener address and OpenAI API prefix) a GET <c>/v1/models</c>, a POST <c>/v1/chat/completions</c>, a POST
-/// <c>/v1/completions</c> where a rule routes that path explicitly (KServe rule 0), and optionally a direct
-/// probe of the model Service behind the catch-all rule.
+/// Builds the probe plan from the request-flow map: for every gateway × model entry (flows grouped by gateway,
+/// listener address, OpenAI API prefix and the headers their match requires) a GET <c>/v1/models</c>, a POST
+/// <c>/v1/chat/completions</c>, a POST <c>/v1/completions</c> where a match routes that path explicitly, and
+/// optionally a direct probe of the model Service behind the catch-all rule. Each probe walks the flow Envoy would
+/// select for it (<see cref="IstioRouteOrder"/>) and carries the headers the entry's match requires. Matches a
+/// probe cannot satisfy (regular expressions, query parameters, unsendable header values) are listed as unprobed.
 /// </summary>
 public static class ProbePlanner
 {
@@ -25,23 +28,38 @@ public static class ProbePlanner
         foreach (var gatewayFlows in flows.GroupBy(f => f.GatewayKey, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var options = settings.For(gatewayFlows.Key);
-            var modelPrefixes = gatewayFlows.Where(IsModelFlow)
-                .GroupBy(f => (f.ApiPrefix, f.BaseUrl, f.Host))
-                .OrderBy(g => g.Key.ApiPrefix, StringComparer.Ordinal).ThenBy(g => g.Key.BaseUrl, StringComparer.Ordinal).ThenBy(g => g.Key.Host, StringComparer.Ordinal);
-            foreach (var model in modelPrefixes)
+            var probeable = new List<RequestFlow>();
+            foreach (var flow in gatewayFlows.Where(IsModelFlow))
             {
-                var baseUrl = options.BaseUrl?.TrimEnd('/') ?? model.Key.BaseUrl;
+                if (flow.Match.UnprobeableReason() is { } reason)
+                {
+                    unprobed.Add(new UnprobedTarget(gatewayFlows.Key, flow.ApiPrefix, string.Create(CultureInfo.InvariantCulture,
+                        $"HTTPRoute {flow.RouteKey} rule {flow.RuleIndex} match {flow.MatchIndex} ({flow.Match.Describe()}) is not probed: {reason}")));
+                    continue;
+                }
+
+                probeable.Add(flow);
+            }
+
+            var entries = probeable
+                .GroupBy(f => (f.ApiPrefix, Headers: HeaderKey(f.Match), f.BaseUrl, f.Host))
+                .OrderBy(g => g.Key.ApiPrefix, StringComparer.Ordinal).ThenBy(g => g.Key.Headers, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.BaseUrl, StringComparer.Ordinal).ThenBy(g => g.Key.Host, StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                var baseUrl = options.BaseUrl?.TrimEnd('/') ?? entry.Key.BaseUrl;
                 // The route's hostname (Gateway API) unless the configuration names a Host for this gateway.
-                var groupOptions = options.Host is null && model.Key.Host is { } host ? options with { Host = host } : options;
+                var groupOptions = options.Host is null && entry.Key.Host is { } host ? options with { Host = host } : options;
                 if (baseUrl is null)
                 {
-                    unprobed.Add(new UnprobedTarget(gatewayFlows.Key, model.Key.ApiPrefix,
+                    unprobed.Add(new UnprobedTarget(gatewayFlows.Key, entry.Key.ApiPrefix,
                         "the Gateway has no status address and no probe base URL is configured for it"));
                     continue;
                 }
 
-                var listenerFlows = gatewayFlows.Where(f => f.BaseUrl == model.Key.BaseUrl && f.Host == model.Key.Host).ToList();
-                groups.Add(PlanGroup(gatewayFlows.Key, baseUrl, model.Key.ApiPrefix, [.. model], listenerFlows, groupOptions, settings, cluster));
+                var listenerFlows = gatewayFlows.Where(f => f.BaseUrl == entry.Key.BaseUrl && f.Host == entry.Key.Host).ToList();
+                var headers = RequestHeaders(entry.First().Match);
+                groups.Add(PlanGroup(gatewayFlows.Key, baseUrl, entry.Key.ApiPrefix, headers, [.. entry], listenerFlows, groupOptions, settings, cluster));
             }
         }
 
@@ -54,10 +72,21 @@ public static class ProbePlanner
     /// there would be a false alarm.
     /// </summary>
     public static bool IsModelFlow(RequestFlow flow) =>
-        flow.IsPoolRoute || flow.Model is not null || flow.PathPrefix.TrimEnd('/') != flow.ApiPrefix;
+        flow.IsPoolRoute || flow.Model is not null || flow.Path.TrimEnd('/') != flow.ApiPrefix;
 
-    private static ProbeGroup PlanGroup(string gatewayKey, string baseUrl, string apiPrefix, List<RequestFlow> modelFlows,
-        List<RequestFlow> listenerFlows, GatewayProbeOptions options, ProbeSettings settings, ClusterSnapshot? cluster)
+    /// <summary>The flow Envoy selects for a request: the first in Istio's route order whose match accepts it; null when none does.</summary>
+    public static RequestFlow? SelectedFlow(IEnumerable<RequestFlow> flows, string method, string path, IReadOnlyList<KeyValuePair<string, string>> headers) =>
+        flows.Where(f => f.Match.Accepts(method, path, headers)).Order(IstioRouteOrder.Instance).FirstOrDefault();
+
+    /// <summary>The exact header values a match requires, as a request sends them.</summary>
+    private static List<KeyValuePair<string, string>> RequestHeaders(FlowMatch match) =>
+        [.. match.Headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value))];
+
+    private static string HeaderKey(FlowMatch match) =>
+        string.Join('\n', match.Headers.Select(h => $"{h.Name.ToLowerInvariant()}\n{h.Value}"));
+
+    private static ProbeGroup PlanGroup(string gatewayKey, string baseUrl, string apiPrefix, List<KeyValuePair<string, string>> headers,
+        List<RequestFlow> modelFlows, List<RequestFlow> listenerFlows, GatewayProbeOptions options, ProbeSettings settings, ClusterSnapshot? cluster)
     {
         var modelOverride = options.ModelOverride ?? settings.ModelOverride;
         var clusterModel = modelFlows.Where(f => f.IsPoolRoute).Select(f => f.Model).FirstOrDefault(m => m is not null)
@@ -65,10 +94,12 @@ public static class ProbePlanner
         var expected = modelOverride ?? clusterModel;
         var (gwNs, gwName) = Split(gatewayKey);
 
+        RequestFlow? Selected(string method, string suffix) => SelectedFlow(listenerFlows, method, apiPrefix + suffix, headers);
+
         ProbeTarget Target(ProbeKind kind, string method, string suffix)
         {
             var path = apiPrefix + suffix;
-            var rule = MatchingRule(listenerFlows, path);
+            var rule = Selected(method, suffix);
             return new ProbeTarget
             {
                 Kind = kind,
@@ -80,8 +111,10 @@ public static class ProbePlanner
                 RouteNamespace = rule?.Route.Metadata.Ns ?? "",
                 RouteName = rule?.Route.Metadata.Name ?? "",
                 RuleIndex = rule?.RuleIndex ?? -1,
+                MatchIndex = rule?.MatchIndex ?? 0,
                 EnvoyRouteName = rule?.EnvoyRouteName ?? "",
                 ApiPrefix = apiPrefix,
+                Headers = headers,
                 ViaInferencePool = rule?.IsPoolRoute == true,
                 ExpectedModel = expected,
             };
@@ -89,13 +122,13 @@ public static class ProbePlanner
 
         var models = Target(ProbeKind.Models, "GET", ModelsSuffix);
         var inferences = new List<ProbeTarget>();
-        if (MatchingRule(listenerFlows, apiPrefix + ChatSuffix) is not null)
+        if (Selected("POST", ChatSuffix) is not null)
         {
             inferences.Add(Target(ProbeKind.Chat, "POST", ChatSuffix));
         }
 
-        if (MatchingRule(listenerFlows, apiPrefix + CompletionsSuffix) is { } completionsRule
-            && completionsRule.PathPrefix.TrimEnd('/').EndsWith(CompletionsSuffix, StringComparison.Ordinal))
+        if (Selected("POST", CompletionsSuffix) is { } completionsRule
+            && completionsRule.Path.TrimEnd('/').EndsWith(CompletionsSuffix, StringComparison.Ordinal))
         {
             inferences.Add(Target(ProbeKind.Completions, "POST", CompletionsSuffix));
         }
@@ -110,7 +143,7 @@ public static class ProbePlanner
             ClusterModel = clusterModel,
             Models = models,
             Inferences = inferences,
-            Direct = settings.ProbeModelServicesDirectly ? DirectTarget(models, MatchingRule(listenerFlows, models.Path), settings, cluster) : null,
+            Direct = settings.ProbeModelServicesDirectly ? DirectTarget(models, Selected("GET", ModelsSuffix), settings, cluster) : null,
             DirectOptions = settings.Direct,
         };
     }
@@ -136,19 +169,6 @@ public static class ProbePlanner
             ViaInferencePool = false,
             Service = $"{svc.Namespace}/{svc.Name}",
         };
-    }
-
-    /// <summary>The rule Envoy would pick for <paramref name="path"/>: the longest matching path prefix, element-wise (Gateway API PathPrefix).</summary>
-    internal static RequestFlow? MatchingRule(IEnumerable<RequestFlow> flows, string path) =>
-        flows.Where(f => PrefixMatches(f.PathPrefix, path))
-            .OrderByDescending(f => f.PathPrefix.TrimEnd('/').Length)
-            .ThenBy(f => f.RouteKey, StringComparer.Ordinal).ThenBy(f => f.RuleIndex)
-            .FirstOrDefault();
-
-    private static bool PrefixMatches(string prefix, string path)
-    {
-        var p = prefix.TrimEnd('/');
-        return p.Length == 0 || path == p || path.StartsWith(p + "/", StringComparison.Ordinal);
     }
 
     private static (string Ns, string Name) Split(string key) =>

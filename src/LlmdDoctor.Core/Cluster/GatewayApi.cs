@@ -106,6 +106,24 @@ public sealed class HttpRouteMatch
 {
     public HttpPathMatch? Path { get; set; }
     public string? Method { get; set; }
+    public List<HttpHeaderMatch> Headers { get; set; } = [];
+    public List<HttpQueryParamMatch> QueryParams { get; set; } = [];
+}
+
+/// <summary>HTTPHeaderMatch: <c>type</c> Exact (default) or RegularExpression; names are case-insensitive.</summary>
+public sealed class HttpHeaderMatch
+{
+    public string? Type { get; set; }
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+}
+
+/// <summary>HTTPQueryParamMatch: <c>type</c> Exact (default) or RegularExpression.</summary>
+public sealed class HttpQueryParamMatch
+{
+    public string? Type { get; set; }
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
 }
 
 public sealed class HttpPathMatch

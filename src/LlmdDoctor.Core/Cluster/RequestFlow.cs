@@ -20,8 +20,9 @@ public sealed record FlowBackend(BackendKind Kind, string Group, string Namespac
 }
 
 /// <summary>
-/// One arrow of the request path: a Gateway × an HTTPRoute rule → its backend (InferencePool → EPP → pods, or
-/// Service → pods), with the URL a probe uses to walk it.
+/// One arrow of the request path: a Gateway × one match of an HTTPRoute rule → the rule's backend (InferencePool →
+/// EPP → pods, or Service → pods), with the URL a probe uses to walk it. Istio turns every match of a rule into its
+/// own Envoy route (all named after the rule), so a rule with three matches is three flows.
 /// </summary>
 public sealed record RequestFlow
 {
@@ -32,10 +33,19 @@ public sealed record RequestFlow
     /// <summary>The Envoy route name Istio generates: the rule's name, else <c>&lt;ns&gt;.&lt;route&gt;.&lt;index&gt;</c> (istio conversion.go).</summary>
     public required string EnvoyRouteName { get; init; }
 
-    /// <summary>The path prefix the rule matches (<c>/</c> when it has none).</summary>
-    public required string PathPrefix { get; init; }
+    /// <summary>The index of the match within the rule (0 for a rule without <c>matches</c>).</summary>
+    public int MatchIndex { get; init; }
 
-    /// <summary>The OpenAI API prefix the model answers under (the path prefix minus <c>/v1/…</c>).</summary>
+    /// <summary>The match: path type and value, headers, query parameters, method.</summary>
+    public required FlowMatch Match { get; init; }
+
+    /// <summary>The matched path (a prefix's trailing <c>/</c> trimmed; <c>/</c> for a header-only match).</summary>
+    public string Path => Match.NormalizedPath;
+
+    /// <summary>Creation time of the HTTPRoute (RFC 3339), Istio's first tie-break between routes of one listener.</summary>
+    public string? RouteCreated => Route.Metadata.CreationTimestamp;
+
+    /// <summary>The OpenAI API prefix the model answers under (the matched path minus <c>/v1/…</c>).</summary>
     public required string ApiPrefix { get; init; }
 
     public required IReadOnlyList<FlowBackend> Backends { get; init; }
@@ -60,6 +70,9 @@ public sealed record RequestFlow
     /// a wildcard made concrete, <see cref="GatewayHostnames"/>); null when any host matches.
     /// </summary>
     public string? Host { get; init; }
+
+    /// <summary>The listener the route attaches to (its parentRef's <c>sectionName</c>); null when it attaches to every listener.</summary>
+    public string? Listener { get; init; }
 
     public string GatewayKey => Gateway.Metadata.Key;
     public string RouteKey => Route.Metadata.Key;

@@ -1,9 +1,10 @@
 namespace LlmdDoctor.Core.Cluster;
 
-/// <summary>Builds the request-flow map of a snapshot: every Gateway × HTTPRoute rule → backend → model.</summary>
+/// <summary>Builds the request-flow map of a snapshot: every Gateway × HTTPRoute rule match → backend → model.</summary>
 public static class RequestFlowMap
 {
-    private static readonly string[] OpenAiSuffixes = ["/v1/chat/completions", "/v1/completions", "/v1/models", "/v1"];
+    // OpenAI endpoints, and Anthropic's /v1/messages that vLLM and KServe serve too (KServe ad956bd07).
+    private static readonly string[] OpenAiSuffixes = ["/v1/chat/completions", "/v1/completions", "/v1/responses", "/v1/messages", "/v1/models", "/v1"];
 
     public static IReadOnlyList<RequestFlow> Build(ClusterSnapshot cluster)
     {
@@ -19,33 +20,47 @@ public static class RequestFlowMap
                 for (var i = 0; i < route.Spec.Rules.Count; i++)
                 {
                     var rule = route.Spec.Rules[i];
-                    var prefix = rule.Matches.Select(m => m.Path?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v)) ?? "/";
                     var backends = rule.BackendRefs.Select(b => Resolve(cluster, route.Metadata.Ns, b)).ToList();
                     var primary = backends.OrderByDescending(b => b.Weight).FirstOrDefault();
                     var pool = primary is { Kind: BackendKind.InferencePool, Exists: true }
                         ? cluster.FindPools(primary.Namespace, primary.Name, primary.Group).FirstOrDefault()
                         : null;
-                    flows.Add(new RequestFlow
+                    var model = ModelOf(cluster, route, pool, primary);
+                    // A rule without matches matches everything (Gateway API default: PathPrefix /).
+                    var matches = rule.Matches.Count == 0 ? [FlowMatch.Any] : rule.Matches.Select(FlowMatch.Of).ToList();
+                    for (var m = 0; m < matches.Count; m++)
                     {
-                        Gateway = gateway,
-                        Route = route,
-                        RuleIndex = i,
-                        EnvoyRouteName = string.IsNullOrEmpty(rule.Name) ? $"{route.Metadata.Ns}.{route.Metadata.Name}.{i}" : rule.Name,
-                        PathPrefix = prefix,
-                        ApiPrefix = ApiPrefixOf(prefix),
-                        Backends = backends,
-                        Pool = pool,
-                        EndpointPicker = pool is null ? null : $"{pool.Metadata.Ns}/{pool.PickerName}",
-                        Model = ModelOf(cluster, route, pool, primary),
-                        BaseUrl = baseUrl,
-                        Host = host,
-                    });
+                        flows.Add(new RequestFlow
+                        {
+                            Gateway = gateway,
+                            Route = route,
+                            RuleIndex = i,
+                            MatchIndex = m,
+                            EnvoyRouteName = EnvoyRouteNameOf(route, rule, i),
+                            Match = matches[m],
+                            ApiPrefix = ApiPrefixOf(matches[m].NormalizedPath),
+                            Backends = backends,
+                            Pool = pool,
+                            EndpointPicker = pool is null ? null : $"{pool.Metadata.Ns}/{pool.PickerName}",
+                            Model = model,
+                            BaseUrl = baseUrl,
+                            Host = host,
+                            Listener = parent.SectionName,
+                        });
+                    }
                 }
             }
         }
 
         return flows;
     }
+
+    /// <summary>
+    /// Istio's Envoy route name for a rule: its <c>name</c> alone when set, else <c>&lt;ns&gt;.&lt;route&gt;.&lt;index&gt;</c>
+    /// (istio pilot/pkg/config/kube/gateway/conversion.go @1.27.0 convertHTTPRoute); every match of the rule carries it.
+    /// </summary>
+    public static string EnvoyRouteNameOf(HttpRoute route, HttpRouteRule rule, int index) =>
+        string.IsNullOrEmpty(rule.Name) ? $"{route.Metadata.Ns}.{route.Metadata.Name}.{index}" : rule.Name;
 
     public static string ApiPrefixOf(string pathPrefix)
     {

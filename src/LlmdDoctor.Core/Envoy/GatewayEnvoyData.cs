@@ -87,6 +87,10 @@ public sealed record GatewayEnvoyData(string GatewayNamespace, string GatewayNam
         return index.TryGetValue(name, out var routes) ? routes : [];
     }
 
+    /// <summary>The Envoy routes of the flow's match on this proxy (<see cref="EnvoyRouteIdentity"/>): one per route configuration and host that carries it.</summary>
+    public IReadOnlyList<EnvoyRoute> RoutesOf(RequestFlow flow) =>
+        [.. RoutesNamed(flow.EnvoyRouteName).Where(r => EnvoyRouteIdentity.IsRouteOf(flow, r))];
+
     /// <summary>The ext_proc filter of the connection manager serving <paramref name="route"/>'s route configuration.</summary>
     public ExtProcFilter? ExtProcFilterFor(EnvoyRoute route)
     {

@@ -39,12 +39,16 @@ public sealed class GatewayEnvoyViews
     /// <summary>Envoy data was collected for the gateway but none of its dumps could be read.</summary>
     public bool IsUnreadable(string gatewayKey) => PodsOf(gatewayKey) is { Count: > 0 } pods && pods.All(d => !d.IsReadable);
 
-    /// <summary>The effective ext_proc mode of the flow's Envoy route, from the first readable pod that has it; null when unknown.</summary>
+    /// <summary>
+    /// The effective ext_proc mode of the flow's own Envoy route (<see cref="EnvoyRouteIdentity"/>: name, listener
+    /// and match, so a rule name shared by two models does not lend one the other's mode), from the first readable
+    /// pod that has it; null when unknown.
+    /// </summary>
     public EffectiveExtProcMode? EffectiveModeOf(RequestFlow flow)
     {
         foreach (var pod in ReadablePodsOf(flow.GatewayKey))
         {
-            if (pod.RoutesNamed(flow.EnvoyRouteName) is { Count: > 0 } routes)
+            if (pod.RoutesOf(flow) is { Count: > 0 } routes)
             {
                 return pod.EffectiveExtProc(routes[0]);
             }

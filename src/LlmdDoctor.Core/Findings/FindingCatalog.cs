@@ -66,7 +66,7 @@ public static class FindingCatalog
         "route {route} on Gateway {gateway} uses {mode} without {trailer} SEND");
     public static readonly FindingDefinition EnvoyRouteNotProgrammed = D("LLMD0305", "EnvoyRouteNotProgrammed", Severity.Critical,
         "an accepted HTTPRoute rule is absent from the gateway's Envoy route config",
-        "HTTPRoute {httpRoute} rule {rule} is accepted but Gateway {gateway} has no Envoy route {route}");
+        "HTTPRoute {rule} ({match}) is accepted but Gateway {gateway} has no Envoy route {route} for it");
     public static readonly FindingDefinition BufferedOverrideStallsPicker = D("LLMD0306", "BufferedOverrideStallsPicker", Severity.Critical,
         "a BUFFERED request-body override sends to an EPP that only streams (GIE ≥ v0.4 / llm-d scheduler): POSTs wait for message_timeout, then bypass the EPP or fail",
         "route {route} on Gateway {gateway} runs ext_proc request body mode BUFFERED in front of Endpoint Picker {eppVersion}, which answers request headers only after the whole body: every POST waits for message_timeout ({messageTimeout}), then bypasses the Endpoint Picker or fails");

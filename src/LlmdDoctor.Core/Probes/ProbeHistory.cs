@@ -8,7 +8,7 @@ namespace LlmdDoctor.Core.Probes;
 /// </summary>
 public readonly record struct ProbeSeriesKey(string Gateway, string ApiPrefix, ProbeKind Kind)
 {
-    public static ProbeSeriesKey Of(ProbeResult result) => new(result.Target.GatewayKey, result.Target.ApiPrefix, result.Target.Kind);
+    public static ProbeSeriesKey Of(ProbeResult result) => new(result.Target.GatewayKey, result.Target.Entry, result.Target.Kind);
 
     public override string ToString() => $"{Gateway}{ApiPrefix} {Kind.ToLabel()}";
 }

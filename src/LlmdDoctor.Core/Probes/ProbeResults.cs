@@ -24,13 +24,14 @@ public sealed record ProbeResults
     /// <summary>This cycle's direct probe of the model Service behind the same gateway and prefix.</summary>
     public ProbeResult? DirectFor(ProbeResult probe) => SameGroup(probe, ProbeKind.Direct);
 
-    /// <summary>The report's <c>flows[].probes</c> of one flow: the probes whose path that rule matched.</summary>
-    public IReadOnlyList<FlowProbeSummary> ForFlow(string gatewayKey, string routeKey, int ruleIndex) =>
+    /// <summary>The report's <c>flows[].probes</c> of one flow: the probes Envoy routes by that rule match.</summary>
+    public IReadOnlyList<FlowProbeSummary> ForFlow(string gatewayKey, string routeKey, int ruleIndex, int matchIndex = 0) =>
         [.. Results
-            .Where(r => r.Target.GatewayKey == gatewayKey && r.Target.RouteKey == routeKey && r.Target.RuleIndex == ruleIndex)
+            .Where(r => r.Target.GatewayKey == gatewayKey && r.Target.RouteKey == routeKey && r.Target.RuleIndex == ruleIndex
+                && r.Target.MatchIndex == matchIndex)
             .Select(r => new FlowProbeSummary(r.Target.Kind.ToLabel(), r.Status, r.Timings.TotalMilliseconds))];
 
-    public IReadOnlyList<FlowProbeSummary> ForFlow(RequestFlow flow) => ForFlow(flow.GatewayKey, flow.RouteKey, flow.RuleIndex);
+    public IReadOnlyList<FlowProbeSummary> ForFlow(RequestFlow flow) => ForFlow(flow.GatewayKey, flow.RouteKey, flow.RuleIndex, flow.MatchIndex);
 
     /// <summary>Metric inputs of this cycle's probes that ran.</summary>
     public IReadOnlyList<ProbeMetricSample> MetricSamples() =>
@@ -39,7 +40,7 @@ public sealed record ProbeResults
     private ProbeResult? SameGroup(ProbeResult probe, ProbeKind kind) =>
         Results.FirstOrDefault(r => r.Target.Kind == kind
             && r.Target.GatewayKey == probe.Target.GatewayKey
-            && r.Target.ApiPrefix == probe.Target.ApiPrefix
+            && r.Target.Entry == probe.Target.Entry
             && (kind == ProbeKind.Direct || BaseOf(r.Target.Url) == BaseOf(probe.Target.Url)));
 
     private static string BaseOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.GetLeftPart(UriPartial.Authority) : url;

@@ -28,6 +28,15 @@ public sealed record ProbeTarget
     /// <summary>The index of the matching rule, or -1.</summary>
     public int RuleIndex { get; init; } = -1;
 
+    /// <summary>The index of the match within that rule that Envoy selects for this request.</summary>
+    public int MatchIndex { get; init; }
+
+    /// <summary>
+    /// Headers the probe sends because the selected match requires them (KServe's <c>X-Gateway-Model-Name</c>
+    /// model routing); exact values from the HTTPRoute, never credentials.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
     /// <summary>Istio's Envoy route name of that rule (<c>&lt;ns&gt;.&lt;route&gt;.&lt;index&gt;</c>).</summary>
     public string EnvoyRouteName { get; init; } = "";
 
@@ -44,6 +53,12 @@ public sealed record ProbeTarget
     public string? Service { get; init; }
 
     public string GatewayKey => $"{GatewayNamespace}/{GatewayName}";
+
+    /// <summary>
+    /// How the model is addressed on the gateway: the API prefix, plus the routing headers when there are any
+    /// (<c> [X-Gateway-Model-Name=publishers/ns/models/m]</c>), since header-routed models share the prefix.
+    /// </summary>
+    public string Entry => Headers.Count == 0 ? ApiPrefix : $"{ApiPrefix} [{string.Join(", ", Headers.Select(h => $"{h.Key}={h.Value}"))}]";
 
     /// <summary><c>ns/name</c> of the matching HTTPRoute, or empty.</summary>
     public string RouteKey => RouteName.Length == 0 ? "" : $"{RouteNamespace}/{RouteName}";

@@ -77,6 +77,30 @@ public sealed class ReportFlow
     public string? Epp { get; set; }
     public string? EffectiveBodyMode { get; set; }
     public List<ReportFlowProbe> Probes { get; set; } = [];
+
+    // Added after the fields of design.md §4 (additive: older readers ignore them).
+
+    /// <summary><c>PathPrefix</c>, <c>Exact</c> or <c>RegularExpression</c>.</summary>
+    public string PathType { get; set; } = "";
+
+    /// <summary>Header conditions of the match as <c>name=value</c> (<c>name~regex</c>); omitted when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Headers { get; set; }
+
+    /// <summary>Query-parameter conditions, as <see cref="Headers"/>; omitted when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? QueryParams { get; set; }
+
+    /// <summary>The method the match requires; omitted when any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Method { get; set; }
+
+    /// <summary>Index of the HTTPRoute rule and of the match within it.</summary>
+    public int Rule { get; set; }
+    public int Match { get; set; }
+
+    /// <summary>The Envoy route name Istio gives the rule.</summary>
+    public string EnvoyRoute { get; set; } = "";
 }
 
 public sealed class ReportProbeSeries

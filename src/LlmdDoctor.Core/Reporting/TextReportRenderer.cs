@@ -66,6 +66,30 @@ public static class TextReportRenderer
         return KnownCredentials.Scrub(s.ToString());
     }
 
+    /// <summary>The match's conditions besides the path: <c>(Exact) [header X-Gateway-Model-Name=m] [POST]</c>; cluster strings shown as data (<see cref="ClusterText.Visible"/>).</summary>
+    private static void AppendConditions(StringBuilder s, ReportFlow f)
+    {
+        if (f.PathType is "Exact" or "RegularExpression")
+        {
+            s.Append(" (").Append(f.PathType).Append(')');
+        }
+
+        foreach (var header in f.Headers ?? [])
+        {
+            s.Append(" [header ").Append(ClusterText.Visible(header)).Append(']');
+        }
+
+        foreach (var query in f.QueryParams ?? [])
+        {
+            s.Append(" [query ").Append(ClusterText.Visible(query)).Append(']');
+        }
+
+        if (f.Method is { } method)
+        {
+            s.Append(" [").Append(ClusterText.Visible(method)).Append(']');
+        }
+    }
+
     private static void AppendFlows(StringBuilder s, List<ReportFlow> flows)
     {
         if (flows.Count == 0)
@@ -81,7 +105,9 @@ public static class TextReportRenderer
             for (var i = 0; i < list.Count; i++)
             {
                 var f = list[i];
-                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(ClusterText.Visible(f.Path)).Append(" → ").Append(ClusterText.Visible(f.Backend));
+                s.Append(i == list.Count - 1 ? "  └─ " : "  ├─ ").Append(ClusterText.Visible(f.Path));
+                AppendConditions(s, f);
+                s.Append(" → ").Append(ClusterText.Visible(f.Backend));
                 if (f.EffectiveBodyMode is { } mode)
                 {
                     s.Append(" [").Append(ClusterText.Visible(mode)).Append(']');

@@ -5,10 +5,11 @@ using static LlmdDoctor.Envoy.ConfigDump.ProtoJsonTokens;
 namespace LlmdDoctor.Envoy.ConfigDump;
 
 /// <summary>
-/// Reads one <c>config.route.v3.Route</c> token by token: its name, match, <c>route.cluster</c> and ext_proc
-/// override; everything else (retry policy, metadata, headers …) is skipped without being built.
+/// Reads one <c>config.route.v3.Route</c> token by token: its name, match (path, headers, query parameters),
+/// <c>route.cluster</c>, ext_proc override and Istio's <c>metadata.filter_metadata.istio.config</c>; everything else
+/// (retry policy, other metadata …) is skipped without being built.
 /// </summary>
-internal static class RouteReader
+internal static partial class RouteReader
 {
     /// <summary>
     /// With the current token a route element's start (a non-object reads as a route with no fields). The route is
@@ -34,6 +35,9 @@ internal static class RouteReader
         string? name = null;
         string? match = null;
         string? cluster = null;
+        string? istioConfig = null;
+        var headers = new List<EnvoyValueMatcher>();
+        var query = new List<EnvoyValueMatcher>();
         ProtoField<ExtProcPerRoute?> extProc = default;
         if (tokens.EnterObject(out var depth))
         {
@@ -46,7 +50,7 @@ internal static class RouteReader
                 }
                 else if (tokens.NameIs("match"u8))
                 {
-                    match = ReadMatch(ref tokens);
+                    match = ReadMatch(ref tokens, headers, query);
                 }
                 else if (tokens.NameIs("route"u8))
                 {
@@ -56,6 +60,10 @@ internal static class RouteReader
                 {
                     extProc.Set(spelling, ExtProcPerRouteReader.ReadTypedPerFilterConfig(ref tokens));
                 }
+                else if (tokens.NameIs("metadata"u8))
+                {
+                    istioConfig = ReadIstioConfig(ref tokens);
+                }
                 else
                 {
                     tokens.Skip();
@@ -63,12 +71,17 @@ internal static class RouteReader
             }
         }
 
-        return new EnvoyRoute(routeConfig, virtualHost, name ?? "", match, cluster, extProc.Value);
+        return new EnvoyRoute(routeConfig, virtualHost, name ?? "", match, cluster, extProc.Value)
+        {
+            Headers = headers.Count == 0 ? Array.Empty<EnvoyValueMatcher>() : headers,
+            QueryParameters = query.Count == 0 ? Array.Empty<EnvoyValueMatcher>() : query,
+            IstioConfig = istioConfig,
+        };
     }
 
     /// <summary>With the current token the <c>match</c> property name: <c>prefix:/x</c>, <c>path:/x</c>, <c>regex:…</c>, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ReadMatch(ref JsonTokenStream tokens)
+    private static string? ReadMatch(ref JsonTokenStream tokens, List<EnvoyValueMatcher> headers, List<EnvoyValueMatcher> query)
     {
         tokens.Expect();
         if (!tokens.EnterObject(out var depth))
@@ -98,6 +111,14 @@ internal static class RouteReader
             else if ((spelling = Spelling(ref tokens, "safe_regex"u8, "safeRegex"u8)) != FieldSpelling.None)
             {
                 regex.Set(spelling, ReadStringProperty(ref tokens, "regex"u8));
+            }
+            else if (tokens.NameIs("headers"u8))
+            {
+                ReadValueMatchers(ref tokens, headers);
+            }
+            else if (Spelling(ref tokens, "query_parameters"u8, "queryParameters"u8) != FieldSpelling.None)
+            {
+                ReadValueMatchers(ref tokens, query);
             }
             else
             {

@@ -13,7 +13,7 @@ public sealed class RequestFlowMapTests
             ["my-first-model.qwen3-0-6b-kserve-route.0", "my-first-model.qwen3-0-6b-kserve-route.1", "my-first-model.qwen3-0-6b-kserve-route.2"],
             flows.Select(f => f.EnvoyRouteName));
         var chat = flows[1];
-        Assert.Equal("/my-first-model/qwen3-0-6b/v1/chat/completions", chat.PathPrefix);
+        Assert.Equal("/my-first-model/qwen3-0-6b/v1/chat/completions", chat.Path);
         Assert.Equal("/my-first-model/qwen3-0-6b", chat.ApiPrefix);
         Assert.True(chat.IsPoolRoute);
         Assert.Equal(InferencePool.GroupV1Alpha2, chat.PrimaryBackend!.Group);

@@ -59,7 +59,8 @@ public sealed class ReportRenderingTests
 
         Assert.Equal(["check", "reason"], Names(root.GetProperty("skipped")[0]));
         var flow = root.GetProperty("flows")[0];
-        Assert.Equal(["gateway", "route", "model", "path", "backend", "epp", "effectiveBodyMode", "probes"], Names(flow));
+        // §4's fields first, then the match fields added after it (pathType …; headers/queryParams/method only when set).
+        Assert.Equal(["gateway", "route", "model", "path", "backend", "epp", "effectiveBodyMode", "probes", "pathType", "rule", "match", "envoyRoute"], Names(flow));
         Assert.Equal("openshift-ingress/maas-gateway", flow.GetProperty("gateway").GetString());
         Assert.Equal("my-first-model/maas-model-route", flow.GetProperty("route").GetString());
         Assert.Equal("InferencePool my-first-model/qwen3-0-6b-inference-pool", flow.GetProperty("backend").GetString());

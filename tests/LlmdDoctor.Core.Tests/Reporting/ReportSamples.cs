@@ -67,7 +67,7 @@ public static class ReportSamples
             Route = route,
             RuleIndex = index,
             EnvoyRouteName = $"my-first-model.maas-model-route.{index}",
-            PathPrefix = path,
+            Match = FlowMatch.Prefix(path),
             ApiPrefix = "/my-first-model/qwen3-0-6b",
             Backends = [backend],
             Model = "Qwen/Qwen3-0.6B",

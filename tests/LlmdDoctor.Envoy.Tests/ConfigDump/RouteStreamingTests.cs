@@ -75,7 +75,7 @@ public sealed class RouteStreamingTests
         {
             "unknown fields at every level are skipped",
             Typed("""{"name":"r","x":{"y":[1,{"z":null}]},"match":{"q":[{}],"prefix":"/p"},"route":{"retry_policy":{"retry_on":"5xx","num_retries":2},"cluster":"c","hash_policy":[]},"metadata":{"filter_metadata":{"istio":{"config":"/apis"}}},"typed_per_filter_config":{"envoy.filters.http.cors":{"@type":"x"},"envoy.filters.http.ext_proc":{"@type":"@ExtProcPerRoute@","disabled":true,"extra":[1,2]}}}"""),
-            Route("r", "prefix:/p", "c", Disabled)
+            Route("r", "prefix:/p", "c", Disabled) with { IstioConfig = "/apis" }
         },
         {
             "escaped strings and property names",

@@ -5,13 +5,15 @@ namespace LlmdDoctor.Core.Checks;
 
 /// <summary>
 /// LLMD0303: an EnvoyFilter's HTTP_ROUTE patch matches a route name that the gateways it selects no longer
-/// have (route names are <c>&lt;ns&gt;.&lt;httproute&gt;.&lt;rule index&gt;</c>, so renaming or reordering rules breaks them).
+/// have (route names are <c>&lt;ns&gt;.&lt;httproute&gt;.&lt;rule index&gt;</c> or the rule's own name, so renaming, reordering
+/// or naming rules breaks them). The evidence names the HTTPRoute rules of those gateways that carry the name (rules
+/// Envoy lacks, LLMD0305) or says none does (the filter was written for an older route layout).
 /// </summary>
 public sealed class EnvoyFilterStaleRouteNameCheck : ICheck
 {
     public string Name => "envoy.EnvoyFilterRouteNames";
     public string Description => "EnvoyFilter route-name matches that no selected gateway's Envoy config contains";
-    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.EnvoyFilters, CheckInput.Gateways, CheckInput.EnvoyConfig];
+    public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.EnvoyFilters, CheckInput.Gateways, CheckInput.HttpRoutes, CheckInput.EnvoyConfig];
     public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.EnvoyFilterStaleRouteName];
 
     public void Run(CheckContext context)
@@ -52,11 +54,16 @@ public sealed class EnvoyFilterStaleRouteNameCheck : ICheck
 
             foreach (var (name, gateways) in missing)
             {
+                var rules = context.Inputs.Flows
+                    .Where(f => f.EnvoyRouteName == name && gateways.Contains(f.GatewayKey))
+                    .Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{f.RouteKey} rule {f.RuleIndex}"))
+                    .ToList();
                 context.Report(FindingCatalog.EnvoyFilterStaleRouteName.At(Subject.EnvoyFilter(view.Filter.Metadata.Ns, view.Filter.Metadata.Name),
                     ("envoyFilter", view.Key),
                     ("routeName", name),
                     ("route", name),
-                    ("gateway", EnvoyRouteScan.Join(gateways))));
+                    ("gateway", EnvoyRouteScan.Join(gateways)),
+                    ("httpRouteRules", rules.Count == 0 ? "none: no HTTPRoute rule on these gateways has this route name" : EnvoyRouteScan.Join(rules))));
             }
         }
     }

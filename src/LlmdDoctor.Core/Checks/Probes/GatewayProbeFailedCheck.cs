@@ -16,9 +16,22 @@ public sealed class GatewayProbeFailedCheck : ICheck
     public IReadOnlyList<CheckInput> Inputs { get; } = [CheckInput.Probes];
     public IReadOnlyList<FindingDefinition> Emits { get; } = [FindingCatalog.GatewayProbeFailed];
 
+    private const int UnprobedListed = 10;
+
     public void Run(CheckContext context)
     {
         var probes = context.Inputs.Probes;
+        // A route the planner could not write a probe for is not healthy and not failing: it was not checked.
+        foreach (var target in probes.Unprobed.Take(UnprobedListed))
+        {
+            context.Skip($"Gateway {target.Gateway}{(target.ApiPrefix.Length > 0 ? $" {target.ApiPrefix}" : "")} not probed: {target.Reason}");
+        }
+
+        if (probes.Unprobed.Count > UnprobedListed)
+        {
+            context.Skip($"and {probes.Unprobed.Count - UnprobedListed} more route matches not probed");
+        }
+
         foreach (var r in probes.Results)
         {
             if (ReasonOf(probes, r) is not { } reason)
