@@ -30,6 +30,9 @@ public static class FindingCatalog
     public static readonly FindingDefinition RouteBackendMissing = D("LLMD0103", "RouteBackendMissing", Severity.Critical,
         "a backendRef (Service / InferencePool, either API group) does not exist",
         "HTTPRoute {route} rule {rule} points at {backend}, which does not exist");
+    public static readonly FindingDefinition EnvoyDumpWithoutGateway = D("LLMD0104", "EnvoyDumpWithoutGateway", Severity.Info,
+        "an Envoy config dump whose pod serves no Gateway in the inventory; its ext_proc config is still analysed under the pod's name",
+        "the Envoy config dump of pod {pod} maps to no Gateway in the inventory: {detail}");
 
     // 02xx — InferencePool and Endpoint Picker
     public static readonly FindingDefinition InferencePoolNotAccepted = D("LLMD0201", "InferencePoolNotAccepted", Severity.Critical,
@@ -166,7 +169,7 @@ public static class FindingCatalog
     public static IReadOnlyList<FindingDefinition> All { get; } =
     [
         CheckFailed, PermissionDenied, SourceUnavailable,
-        GatewayNotReady, HttpRouteNotAccepted, RouteBackendMissing,
+        GatewayNotReady, HttpRouteNotAccepted, RouteBackendMissing, EnvoyDumpWithoutGateway,
         InferencePoolNotAccepted, InferencePoolNoReadyEndpoints, EndpointPickerNotReady,
         EndpointPickerUnreachableFromGateway, EndpointPickerRejects, InferencePoolApiMismatch,
         ExtProcBodyLossRisk, EnvoyFilterFixNotCovering, EnvoyFilterStaleRouteName, ExtProcTrailerModeMissing, EnvoyRouteNotProgrammed,

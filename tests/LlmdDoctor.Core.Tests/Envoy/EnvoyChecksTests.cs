@@ -149,6 +149,13 @@ public sealed class EnvoyChecksTests
         { "readable dump", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod()], [] },
         { "truncated dump", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod(problem: "config_dump.json: truncated at byte 42")], [$"LLMD0003 {Gw}"] },
         { "stats unreadable", new EnvoyAdminDataUnreadableCheck(), f => f, [Pod() with { StatsProblem = "stats.txt: permission denied" }], [$"LLMD0003 {Gw}"] },
+
+        // LLMD0104 (info): a dump whose pod serves no Gateway of the inventory is said, and still analysed
+        { "dump of a Gateway's pod", new EnvoyDumpWithoutGatewayCheck(), f => f, [Pod()], [] },
+        { "dump of a pod no Gateway serves", new EnvoyDumpWithoutGatewayCheck(), f => f,
+            [Pod() with { GatewayName = "waypoint-58f646c5ff-dbfkz", PodName = "waypoint-58f646c5ff-dbfkz" }], ["LLMD0104 Pod openshift-ingress/waypoint-58f646c5ff-dbfkz"] },
+        { "unmapped dump beside a mapped one", new EnvoyDumpWithoutGatewayCheck(), f => f,
+            [Pod(), Pod() with { GatewayNamespace = "default", GatewayName = "sidecar-1", PodName = "sidecar-1" }], ["LLMD0104 Pod default/sidecar-1"] },
     };
 
     [Theory]
@@ -197,7 +204,7 @@ public sealed class EnvoyChecksTests
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.All(EnvoyChecks.All, c => Assert.StartsWith("envoy.", c.Name, StringComparison.Ordinal));
         Assert.Equal(
-            ["LLMD0003", "LLMD0204", "LLMD0301", "LLMD0302", "LLMD0303", "LLMD0304", "LLMD0305", "LLMD0306", "LLMD0801"],
+            ["LLMD0003", "LLMD0104", "LLMD0204", "LLMD0301", "LLMD0302", "LLMD0303", "LLMD0304", "LLMD0305", "LLMD0306", "LLMD0801"],
             EnvoyChecks.All.SelectMany(c => c.Emits).Select(d => d.Code).Order(StringComparer.Ordinal));
     }
 

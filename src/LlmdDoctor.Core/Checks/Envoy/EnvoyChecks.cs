@@ -7,6 +7,7 @@ public static class EnvoyChecks
     [
         new EnvoyAdminDataUnreadableCheck(),       // envoy.AdminDataReadable
         new BufferedOverrideStallsPickerCheck(),   // envoy.BufferedOverride
+        new EnvoyDumpWithoutGatewayCheck(),        // envoy.DumpMapsToGateway
         new EndpointPickerUnreachableCheck(),      // envoy.EndpointPickerReachable
         new EnvoyFilterFixNotCoveringCheck(),      // envoy.EnvoyFilterFixCoverage
         new EnvoyFilterStaleRouteNameCheck(),      // envoy.EnvoyFilterRouteNames
