@@ -309,34 +309,7 @@ internal static class ExtProcFidelityTestsYaml
               insecureSkipVerify: true
         """;
 
-    public static string ShortMessageTimeout(string gateway, string timeout, bool? failureModeAllow = null) => $$"""
-        apiVersion: networking.istio.io/v1alpha3
-        kind: EnvoyFilter
-        metadata:
-          name: test-message-timeout-{{gateway}}
-          namespace: openshift-ingress
-        spec:
-          workloadSelector:
-            labels:
-              gateway.networking.k8s.io/gateway-name: {{gateway}}
-          configPatches:
-          - applyTo: HTTP_FILTER
-            match:
-              context: GATEWAY
-              listener:
-                filterChain:
-                  filter:
-                    name: envoy.filters.network.http_connection_manager
-                    subFilter:
-                      name: envoy.filters.http.ext_proc
-            patch:
-              operation: MERGE
-              value:
-                name: envoy.filters.http.ext_proc
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
-                  message_timeout: {{timeout}}{{(failureModeAllow is { } allow ? $"\n          failure_mode_allow: {(allow ? "true" : "false")}" : "")}}
-        """;
+    public static string ShortMessageTimeout(string gateway, string timeout, bool? failureModeAllow = null) => ClusterChanges.MessageTimeout(gateway, timeout, failureModeAllow);
 }
 
 /// <summary>Where the EPP's ports answer: the pod always listens on GIE's defaults, the Service only forwards what it lists.</summary>

@@ -51,7 +51,7 @@ public sealed class FixEndToEndTests
 
         var applied = cluster.Apply(fix.Out);
         Assert.Contains(applied, a => a.StartsWith("DestinationRule openshift-ingress/", StringComparison.Ordinal));
-        cluster.Apply(ShortMessageTimeout("openshift-ai-inference", "2s"));
+        cluster.Apply(ClusterChanges.MessageTimeout("openshift-ai-inference", "2s"));
 
         using var http = Trusting(cluster.CaFile);
         var maas = cluster.GatewayAddresses["openshift-ingress/maas-gateway"][0];
@@ -72,35 +72,6 @@ public sealed class FixEndToEndTests
         Assert.Contains(findings, f => (string?)f!["code"] == "LLMD0306" && (string?)f["subject"]!["name"] == "openshift-ai-inference");
         Assert.DoesNotContain(findings, f => (string?)f!["code"] == "LLMD0401" && (string?)f["subject"]!["name"] == "maas-gateway");
     }
-
-    private static string ShortMessageTimeout(string gateway, string timeout) => $$"""
-        apiVersion: networking.istio.io/v1alpha3
-        kind: EnvoyFilter
-        metadata:
-          name: test-message-timeout-{{gateway}}
-          namespace: openshift-ingress
-        spec:
-          workloadSelector:
-            labels:
-              gateway.networking.k8s.io/gateway-name: {{gateway}}
-          configPatches:
-          - applyTo: HTTP_FILTER
-            match:
-              context: GATEWAY
-              listener:
-                filterChain:
-                  filter:
-                    name: envoy.filters.network.http_connection_manager
-                    subFilter:
-                      name: envoy.filters.http.ext_proc
-            patch:
-              operation: MERGE
-              value:
-                name: envoy.filters.http.ext_proc
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor
-                  message_timeout: {{timeout}}
-        """;
 
     /// <summary>An HTTP client that trusts the simulator's CA only.</summary>
     private static HttpClient Trusting(string caFile)
