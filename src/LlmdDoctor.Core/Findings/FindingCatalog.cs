@@ -72,7 +72,7 @@ public static class FindingCatalog
         "HTTPRoute {rule} ({match}) is accepted but Gateway {gateway} has no Envoy route {route} for it");
     public static readonly FindingDefinition BufferedOverrideStallsPicker = D("LLMD0306", "BufferedOverrideStallsPicker", Severity.Critical,
         "a BUFFERED request-body override sends to an EPP that only streams (GIE ≥ v0.4 / llm-d scheduler): POSTs wait for message_timeout, then bypass the EPP or fail",
-        "route {route} on Gateway {gateway} runs ext_proc request body mode BUFFERED in front of Endpoint Picker {eppVersion}, which answers request headers only after the whole body: every POST waits for message_timeout ({messageTimeout}), then bypasses the Endpoint Picker or fails");
+        "route {route} on Gateway {gateway} runs ext_proc request body mode BUFFERED in front of Endpoint Picker {eppVersion}, which answers request headers only after the whole body: every POST that reaches it waits for message_timeout ({messageTimeout}), then bypasses the Endpoint Picker or fails");
 
     // 04xx — synthetic probes
     public static readonly FindingDefinition ChatCompletionBodyLost = D("LLMD0401", "ChatCompletionBodyLost", Severity.Critical,

@@ -22,7 +22,7 @@ public static class BufferedOverrideRemoval
         {
             "A BUFFERED request-body override sits in front of an Endpoint Picker that only streams (GIE >= v0.4,",
             "llm-d inference scheduler): Envoy holds the body until the EPP answers the request headers, and the EPP",
-            "answers them only after the body, so every POST waits for message_timeout (1000s on Istio), then bypasses",
+            "answers them only after the body, so every POST that reaches it waits for message_timeout (1000s on Istio), then bypasses",
             "the EPP or fails. Remove the override; the routes then run Istio's FULL_DUPLEX_STREAMED again.",
             "BUFFERED is right only for an EPP at GIE <= v0.3 without USE_STREAMING=true.",
         };
