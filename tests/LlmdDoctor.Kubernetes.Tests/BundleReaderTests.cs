@@ -226,6 +226,22 @@ public sealed class BundleReaderTests
         Assert.Contains(bundle.NotRead, n => n.StartsWith("odd.yaml#4: not a mapping", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_object_in_two_files_keeps_the_live_copy_and_names_the_ignored_one()
+    {
+        using var dir = new TempBundle();
+        dir.Write("applied.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm, namespace: models}\nspec:\n  replicas: 1\n");
+        dir.Write("live/deployments.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: vllm, namespace: models, resourceVersion: \"42\"}\nspec:\n  replicas: 3\nstatus:\n  readyReplicas: 2\n");
+
+        var snapshot = BundleReader.Read(dir.Path).Snapshot;
+
+        Assert.Equal(3, Assert.Single(snapshot.Deployments).Spec.Replicas);
+        Assert.Equal(
+            "applied.yaml: Deployment models/vllm: duplicate of live/deployments.yaml, ignored (the other copy has status)",
+            Assert.Single(snapshot.Problems));
+    }
+
     [Theory]
     [InlineData(new string[0], "it holds no readable file")]
     [InlineData(new[] { "notes.txt" }, "none of its 1 file(s) holds a Kubernetes object")]

@@ -9,7 +9,8 @@ namespace LlmdDoctor.Core.Cluster;
 /// Accepts single objects and <c>List</c>s; unknown kinds are ignored; an object that does not fit its
 /// kind's shape is left out and recorded in <see cref="ClusterSnapshot.Problems"/> with where it came from.
 /// An object of a namespaced kind without <c>metadata.namespace</c> is placed in the default namespace, as
-/// <c>kubectl apply</c> would place it; cluster-scoped kinds keep no namespace.
+/// <c>kubectl apply</c> would place it; cluster-scoped kinds keep no namespace. Of an object present twice, the
+/// copy with a status wins, then the newer resourceVersion, else the first; the ignored copy is named in Problems.
 /// </summary>
 /// <param name="defaultNamespace">Where namespaced objects without a namespace live (kubectl's default: <c>default</c>).</param>
 public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnapshotBuilder.DefaultNamespace)
@@ -53,7 +54,10 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
     private readonly List<GrafanaDatasource> _datasources = [];
     private readonly List<GrafanaDashboard> _dashboards = [];
     private readonly List<string> _problems = [];
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Copy> _kept = new(StringComparer.Ordinal);
+
+    /// <summary>The copy of an object kept so far: where it came from, what ranks it, and how to take it back out.</summary>
+    private sealed record Copy(string Origin, bool HasStatus, string? ResourceVersion, Action Remove);
 
     /// <summary>Number of objects accepted (of known kinds).</summary>
     public int Count { get; private set; }
@@ -117,17 +121,22 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
             obj.Remove("stringData");
         }
 
-        // The same object may appear twice (a bundle with overlapping files): keep the first.
+        // The same object may appear twice (an applied manifest and its live copy, or overlapping files).
         var identity = $"{apiVersion}|{kind}|{ns}|{name}";
-        if (!_seen.Add(identity))
+        var hasStatus = obj["status"] is JsonObject status && status.Count > 0;
+        var resourceVersion = obj["metadata"] is JsonObject m3 ? Str(m3, "resourceVersion") : null;
+        _kept.TryGetValue(identity, out var earlier);
+        var laterWins = earlier is null ? null : WhyLaterWins(earlier, hasStatus, resourceVersion);
+        if (earlier is not null && laterWins is null)
         {
+            _problems.Add($"{where}: duplicate of {earlier.Origin}, ignored ({WhyEarlierWins(earlier, hasStatus, resourceVersion)})");
             return;
         }
 
         StripNulls(obj);
         try
         {
-            var known = (group, kind) switch
+            Action? remove = (group, kind) switch
             {
                 ("", "Namespace") => Read(obj, KubeJsonContext.Default.Namespace, _namespaces),
                 ("gateway.networking.k8s.io", "GatewayClass") => Read(obj, KubeJsonContext.Default.GatewayClass, _gatewayClasses),
@@ -150,11 +159,20 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
                 ("grafana.integreatly.org", "Grafana") => Read(obj, KubeJsonContext.Default.GrafanaInstance, _grafanas),
                 ("grafana.integreatly.org", "GrafanaDatasource") => Read(obj, KubeJsonContext.Default.GrafanaDatasource, _datasources),
                 ("grafana.integreatly.org", "GrafanaDashboard") => Read(obj, KubeJsonContext.Default.GrafanaDashboard, _dashboards),
-                _ => false,
+                _ => null,
             };
-            if (known)
+            if (remove is not null)
             {
+                if (earlier is not null)
+                {
+                    // Only now, with the later copy read, does the earlier one go.
+                    earlier.Remove();
+                    Count--;
+                    _problems.Add($"{earlier.Origin}: {kind} {(ns is null ? "" : ns + "/")}{name}: duplicate of {origin}, ignored ({laterWins})");
+                }
+
                 Count++;
+                _kept[identity] = new Copy(origin, hasStatus, resourceVersion, remove);
             }
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
@@ -191,14 +209,41 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         Problems = [.. _problems],
     };
 
-    private static bool Read<T>(JsonObject obj, JsonTypeInfo<T> type, List<T> into)
+    /// <summary>
+    /// Of two copies of one object, the later wins when only it has a <c>status</c> (it was read from the cluster,
+    /// the other is an applied manifest), else when both have the same standing and its <c>resourceVersion</c> is
+    /// numerically newer. Returns why it wins, or null when the earlier copy stays.
+    /// </summary>
+    private static string? WhyLaterWins(Copy earlier, bool hasStatus, string? resourceVersion)
+    {
+        if (hasStatus != earlier.HasStatus)
+        {
+            return hasStatus ? "the other copy has status" : null;
+        }
+
+        return Newer(resourceVersion, earlier.ResourceVersion) ? "the other copy has a newer resourceVersion" : null;
+    }
+
+    private static string WhyEarlierWins(Copy earlier, bool hasStatus, string? resourceVersion) =>
+        earlier.HasStatus && !hasStatus ? "the other copy has status"
+        : Newer(earlier.ResourceVersion, resourceVersion) ? "the other copy has a newer resourceVersion"
+        : "the first copy read is kept";
+
+    /// <summary>resourceVersion is opaque to clients, but the API server's are decimal etcd revisions: compare them only when both parse.</summary>
+    private static bool Newer(string? a, string? b) =>
+        ulong.TryParse(a, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var x)
+        && ulong.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var y)
+        && x > y;
+
+    private static Action Read<T>(JsonObject obj, JsonTypeInfo<T> type, List<T> into)
+        where T : class
     {
         var value = obj.Deserialize(type) ?? throw new JsonException("empty object");
         into.Add(value);
-        return true;
+        return () => into.RemoveAt(into.FindIndex(x => ReferenceEquals(x, value)));
     }
 
-    private bool AddPoolV1(JsonObject obj, string apiVersion)
+    private Action AddPoolV1(JsonObject obj, string apiVersion)
     {
         var raw = obj.Deserialize(KubeJsonContext.Default.InferencePoolV1) ?? throw new JsonException("empty object");
         var picker = raw.Spec.EndpointPickerRef;
@@ -209,10 +254,10 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
             picker?.Port?.Number ?? InferencePool.DefaultPickerPort,
             picker?.FailureMode ?? "FailClose",
             raw.Status.Parents));
-        return true;
+        return RemoveLastPool();
     }
 
-    private bool AddPoolV1Alpha2(JsonObject obj, string apiVersion)
+    private Action AddPoolV1Alpha2(JsonObject obj, string apiVersion)
     {
         var raw = obj.Deserialize(KubeJsonContext.Default.InferencePoolV1Alpha2) ?? throw new JsonException("empty object");
         var ext = raw.Spec.ExtensionRef;
@@ -223,7 +268,13 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
             ext?.PortNumber ?? InferencePool.DefaultPickerPort,
             ext?.FailureMode ?? "FailClose",
             raw.Status.Parent));
-        return true;
+        return RemoveLastPool();
+    }
+
+    private Action RemoveLastPool()
+    {
+        var pool = _pools[^1];
+        return () => _pools.RemoveAt(_pools.FindIndex(x => ReferenceEquals(x, pool)));
     }
 
     private static string VersionOf(string apiVersion) => apiVersion[(apiVersion.IndexOf('/', StringComparison.Ordinal) + 1)..];

@@ -87,10 +87,13 @@ public sealed record MonitorMatch(MonitorRef Monitor, IReadOnlyList<Pod> Covered
 /// </summary>
 public static class MonitorTargets
 {
-    public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor) =>
+    /// <summary>Matches against the pods that exist.</summary>
+    public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor) => Match(snapshot, monitor, CoveragePods.Live(snapshot));
+
+    public static MonitorMatch Match(ClusterSnapshot snapshot, MonitorRef monitor, CoveragePods pods) =>
         Rejection(snapshot, monitor) is { } rejected
             ? new(monitor, [], rejected)
-            : monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor) : MatchPodMonitor(snapshot, monitor);
+            : monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor, pods) : MatchPodMonitor(monitor, pods);
 
     /// <summary>
     /// prometheus-operator drops a whole monitor whose endpoint names a Secret that does not exist in the monitor's
@@ -114,7 +117,7 @@ public static class MonitorTargets
                 + string.Join("; ", missing.Select(m => $"endpoint {m.Index} {m.Field} names Secret {monitor.Metadata.Ns}/{m.Secret}, which does not exist"));
     }
 
-    private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
+    private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor, CoveragePods coverage)
     {
         var services = snapshot.Services.Where(s => monitor.LooksIn(s.Metadata.Ns) && monitor.Selector.Matches(s.Metadata.Labels)).ToList();
         if (services.Count == 0)
@@ -138,7 +141,7 @@ public static class MonitorTargets
 
             var pods = service.Spec.Selector.Count == 0
                 ? []
-                : snapshot.PodsMatching(service.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)).ToList();
+                : coverage.Matching(service.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)).ToList();
             var reached = pods.Where(pod => ports.Any(p => p.TargetPort is not { Name: { } name } || pod.PortNamed(name) is not null)).ToList();
             if (reached.Count == 0)
             {
@@ -153,12 +156,12 @@ public static class MonitorTargets
         return new(monitor, [.. covered.Distinct()], covered.Count == 0 ? string.Join("; ", problems) : "");
     }
 
-    private static MonitorMatch MatchPodMonitor(ClusterSnapshot snapshot, MonitorRef monitor)
+    private static MonitorMatch MatchPodMonitor(MonitorRef monitor, CoveragePods coverage)
     {
-        var pods = snapshot.Pods.Where(p => monitor.LooksIn(p.Metadata.Ns) && monitor.Selector.Matches(p.Metadata.Labels)).ToList();
+        var pods = coverage.All.Where(p => monitor.LooksIn(p.Metadata.Ns) && monitor.Selector.Matches(p.Metadata.Labels)).ToList();
         if (pods.Count == 0)
         {
-            var elsewhere = snapshot.Pods.Where(p => monitor.Selector.Matches(p.Metadata.Labels)).Select(p => p.Metadata.Key).ToList();
+            var elsewhere = coverage.All.Where(p => monitor.Selector.Matches(p.Metadata.Labels)).Select(p => p.Metadata.Key).ToList();
             return new(monitor, [], NothingSelected("Pod", monitor, elsewhere));
         }
 

@@ -13,7 +13,8 @@ public enum WorkloadRole
 }
 
 /// <summary>The vLLM or EPP pods of one model, named by the object a user knows (LLMInferenceService or InferencePool).</summary>
-public sealed record ServingWorkload(string Namespace, string OwnerKind, string OwnerName, WorkloadRole Role, IReadOnlyList<Pod> Pods)
+/// <param name="NotYetCreated">Every pod is a Deployment template's (<see cref="CoveragePods"/>): none exists yet.</param>
+public sealed record ServingWorkload(string Namespace, string OwnerKind, string OwnerName, WorkloadRole Role, IReadOnlyList<Pod> Pods, bool NotYetCreated = false)
 {
     /// <summary><c>LLMInferenceService ns/name</c>.</summary>
     public string Owner => $"{OwnerKind} {Namespace}/{OwnerName}";
@@ -39,10 +40,13 @@ public static class ServingWorkloads
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string NameLabel = "app.kubernetes.io/name";
 
-    public static IReadOnlyList<ServingWorkload> Find(ClusterSnapshot snapshot)
+    /// <summary>The workloads of the pods that exist.</summary>
+    public static IReadOnlyList<ServingWorkload> Find(ClusterSnapshot snapshot) => Find(snapshot, CoveragePods.Live(snapshot));
+
+    public static IReadOnlyList<ServingWorkload> Find(ClusterSnapshot snapshot, CoveragePods coverage)
     {
         var assigned = new Dictionary<Pod, (string Kind, string Name, WorkloadRole Role)>(ReferenceEqualityComparer.Instance);
-        foreach (var pod in snapshot.Pods)
+        foreach (var pod in coverage.All)
         {
             var labels = pod.Metadata.Labels;
             if (!labels.TryGetValue(PartOfLabel, out var partOf) || partOf != "llminferenceservice"
@@ -71,7 +75,7 @@ public static class ServingWorkloads
                 continue;
             }
 
-            foreach (var pod in snapshot.PodsMatching(pool.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)))
+            foreach (var pod in coverage.Matching(pool.Metadata.Ns, LabelSelector.FromMap(service.Spec.Selector)))
             {
                 assigned.TryAdd(pod, ("InferencePool", pool.Metadata.Name, WorkloadRole.EndpointPicker));
             }
@@ -79,7 +83,7 @@ public static class ServingWorkloads
 
         foreach (var pool in pools.Where(p => !p.Selector.IsEmpty))
         {
-            foreach (var pod in snapshot.PodsMatching(pool.Metadata.Ns, pool.Selector))
+            foreach (var pod in coverage.Matching(pool.Metadata.Ns, pool.Selector))
             {
                 assigned.TryAdd(pod, ("InferencePool", pool.Metadata.Name, WorkloadRole.Vllm));
             }
@@ -88,7 +92,8 @@ public static class ServingWorkloads
         return [.. assigned
             .GroupBy(a => (a.Key.Metadata.Ns, a.Value.Kind, a.Value.Name, a.Value.Role))
             .Select(g => new ServingWorkload(g.Key.Ns, g.Key.Kind, g.Key.Name, g.Key.Role,
-                [.. g.Select(a => a.Key).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)]))
+                [.. g.Select(a => a.Key).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)],
+                g.All(a => coverage.IsTemplate(a.Key))))
             .OrderBy(w => w.Namespace, StringComparer.Ordinal)
             .ThenBy(w => w.OwnerName, StringComparer.Ordinal)
             .ThenBy(w => w.Role)];

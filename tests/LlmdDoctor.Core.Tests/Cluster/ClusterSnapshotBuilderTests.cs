@@ -83,14 +83,46 @@ public sealed class ClusterSnapshotBuilderTests
     }
 
     [Fact]
-    public void Duplicates_keep_the_first_and_unknown_kinds_are_ignored()
+    public void Unknown_kinds_are_ignored_and_a_single_copy_reports_nothing()
     {
         var snapshot = Build(
-            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n","labels":{"first":"yes"}}}""",
-            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n"}}""",
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"a","namespace":"n","resourceVersion":"5"}}""",
+            """{"apiVersion":"v1","kind":"Service","metadata":{"name":"b","namespace":"n"}}""",
+            """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}""",
             """{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"}}""");
-        Assert.Equal("yes", Assert.Single(snapshot.Services).Metadata.Labels["first"]);
+        Assert.Equal(["a", "b"], snapshot.Services.Select(s => s.Metadata.Name));
         Assert.Empty(snapshot.Problems);
+    }
+
+    [Theory]
+    [InlineData("neither ranks: the first stays", """{}""", "", """{}""", "", "first", "second.json", "the first copy read is kept")]
+    [InlineData("later has status", """{}""", "", """{"loadBalancer":{"ingress":[{"ip":"1.2.3.4"}]}}""", "", "second", "first.json", "the other copy has status")]
+    [InlineData("earlier has status", """{"loadBalancer":{"ingress":[{"ip":"1.2.3.4"}]}}""", "", """{}""", "", "first", "second.json", "the other copy has status")]
+    [InlineData("status beats a newer resourceVersion", """{"loadBalancer":{"ingress":[{"ip":"1.2.3.4"}]}}""", "\"resourceVersion\":\"9\",", """{}""", "\"resourceVersion\":\"99\",", "first", "second.json", "the other copy has status")]
+    [InlineData("later resourceVersion numerically newer", """{}""", "\"resourceVersion\":\"9\",", """{}""", "\"resourceVersion\":\"10\",", "second", "first.json", "the other copy has a newer resourceVersion")]
+    [InlineData("earlier resourceVersion newer", """{}""", "\"resourceVersion\":\"10\",", """{}""", "\"resourceVersion\":\"9\",", "first", "second.json", "the other copy has a newer resourceVersion")]
+    [InlineData("unparsable resourceVersion: the first stays", """{}""", "\"resourceVersion\":\"abc\",", """{}""", "\"resourceVersion\":\"10\",", "first", "second.json", "the first copy read is kept")]
+    public void Of_an_object_present_twice_one_copy_wins_and_the_other_is_named(
+        string row, string status1, string rv1, string status2, string rv2, string kept, string ignoredOrigin, string reason)
+    {
+        var builder = new ClusterSnapshotBuilder();
+        builder.Add(JsonNode.Parse($$$"""{"apiVersion":"v1","kind":"Service","metadata":{{{{rv1}}}"name":"a","namespace":"n","labels":{"copy":"first"}},"status":{{{status1}}}}"""), "first.json");
+        builder.Add(JsonNode.Parse($$$"""{"apiVersion":"v1","kind":"Service","metadata":{{{{rv2}}}"name":"a","namespace":"n","labels":{"copy":"second"}},"status":{{{status2}}}}"""), "second.json");
+        var snapshot = builder.Build();
+
+        Assert.True(kept == Assert.Single(snapshot.Services).Metadata.Labels["copy"], row);
+        Assert.Equal(1, builder.Count);
+        var other = ignoredOrigin == "first.json" ? "second.json" : "first.json";
+        Assert.Equal($"{ignoredOrigin}: Service n/a: duplicate of {other}, ignored ({reason})", Assert.Single(snapshot.Problems));
+    }
+
+    [Fact]
+    public void A_duplicated_pool_keeps_only_the_winning_copy()
+    {
+        const string Pool = """{"apiVersion":"inference.networking.k8s.io/v1","kind":"InferencePool","metadata":{"name":"p","namespace":"n","resourceVersion":"RV"},"spec":{"selector":{"matchLabels":{"a":"b"}},"targetPorts":[{"number":PORT}],"endpointPickerRef":{"name":"epp"}}}""";
+        var snapshot = Build(Pool.Replace("RV", "3").Replace("PORT", "8000"), Pool.Replace("RV", "4").Replace("PORT", "8200"));
+        Assert.Equal([8200], Assert.Single(snapshot.InferencePools).TargetPorts);
+        Assert.Contains("newer resourceVersion", Assert.Single(snapshot.Problems));
     }
 
     [Theory]

@@ -26,6 +26,11 @@ public sealed class MonitoringCheckTests
     private static List<string> Without(string contains, params string[] extra) =>
         [.. Healthy().Where(o => !o.Contains(contains, StringComparison.Ordinal)), .. extra];
 
+    /// <summary>The healthy cluster as applied manifests: Deployments instead of Pods, plus <paramref name="extra"/>, minus objects containing <paramref name="drop"/>.</summary>
+    private static List<string> Manifests(string? drop = null, params string[] extra) =>
+        [.. Healthy().Where(o => !o.Contains("\"kind\":\"Pod\"", StringComparison.Ordinal) && (drop is null || !o.Contains(drop, StringComparison.Ordinal))),
+            VllmDeployment(), EppDeployment(), .. extra];
+
     private static List<string> PlainKubernetes(params string[] extra) =>
         [.. Healthy().Where(o => !o.Contains("openshift-monitoring", StringComparison.Ordinal)), Namespace("llm-d-monitoring"), .. extra];
 
@@ -82,7 +87,16 @@ public sealed class MonitoringCheckTests
                 [.. PlainKubernetes(PrometheusServer(smSelector: """{"matchLabels":{"release":"kps"}}""")).Where(o => !o.Contains("ServiceMonitor", StringComparison.Ordinal)),
                  EppServiceMonitor(labels: """{"release":"kps"}""")])),
 
+            Silent("0503 healthy: applied manifests whose pod templates the KServe monitors reach", missing, () => Cluster(Manifests())),
+            Fires("0503 applied manifests, no PodMonitor: the template pods would not be scraped", missing, () => Cluster(Manifests("PodMonitor")), "LLMD0503", "would not be scraped"),
+            Fires("0503 applied manifests, no ServiceMonitor: names the template pod", missing, () => Cluster(Manifests("ServiceMonitor")), "LLMD0503", "qwen-epp (pod template)"),
+            Silent("0503 healthy twin: a Deployment scaled to zero makes no pods to cover", missing, () => Cluster(
+                [.. Manifests("PodMonitor").Where(o => !o.Contains("qwen-kserve", StringComparison.Ordinal)), VllmDeployment(replicas: 0)])),
+            Silent("0503 healthy twin: running pods, so the template of their Deployment is not counted again", missing, () => Cluster(With(VllmDeployment(component: "llminferenceservice-workload-prefill")))),
+
             // LLMD0504
+            Silent("0504 healthy: applied manifests, the KServe PodMonitor reaches the pod template", nothing, () => Cluster(Manifests())),
+            Fires("0504 applied manifests, PodMonitor label mismatch: would not be scraped", nothing, () => Cluster(Manifests("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "would not be scraped"),
             Silent("0504 healthy: KServe monitors select pods and ports", nothing, () => Cluster(Healthy())),
             Fires("0504 PodMonitor label mismatch", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "matches no Pod"),
             Fires("0504 plain Prometheus: PodMonitor namespaceSelector looks elsewhere", nothing, () => Cluster([.. PlainKubernetes(PrometheusServer()).Where(o => !o.Contains("PodMonitor", StringComparison.Ordinal)),
@@ -131,6 +145,7 @@ public sealed class MonitoringCheckTests
             })), "LLMD0505", "qwen-kserve-0 (10.0.0.5:8000)"),
 
             // LLMD0506
+            Silent("0506 template pods are never judged by the live checks: no pods, no series expected", absent, () => Cluster(Manifests(), Facts(HealthyPrometheus() with { WorkloadSeries = [], Up = [] }))),
             Silent("0506 healthy: series for both pods", absent, () => Cluster(Healthy())),
             Fires("0506 no vLLM series", absent, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
             {

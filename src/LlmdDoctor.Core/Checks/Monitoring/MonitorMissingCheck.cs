@@ -6,6 +6,7 @@ namespace LlmdDoctor.Core.Checks.Monitoring;
 /// <summary>
 /// LLMD0503: no ServiceMonitor or PodMonitor that a Prometheus reads actually reaches the vLLM or EPP pods of a
 /// model (selector, namespaceSelector and port all matched). Namespaces no Prometheus watches are LLMD0502's.
+/// A Deployment without pods yet (applied manifests) is judged by its pod template: those pods would not be scraped.
 /// </summary>
 public sealed class MonitorMissingCheck : ICheck
 {
@@ -17,8 +18,9 @@ public sealed class MonitorMissingCheck : ICheck
     public void Run(CheckContext context)
     {
         var snapshot = context.Cluster;
-        var matches = MonitorRef.All(snapshot).Select(m => MonitorTargets.Match(snapshot, m)).ToList();
-        foreach (var workload in ServingWorkloads.Find(snapshot))
+        var coverage = CoveragePods.WithTemplates(snapshot);
+        var matches = MonitorRef.All(snapshot).Select(m => MonitorTargets.Match(snapshot, m, coverage)).ToList();
+        foreach (var workload in ServingWorkloads.Find(snapshot, coverage))
         {
             if (MonitorSelection.WhyNamespaceNotMonitored(snapshot, workload.Namespace) is not null)
             {
@@ -35,6 +37,11 @@ public sealed class MonitorMissingCheck : ICheck
             var detail = covering.Count > 0
                 ? string.Join("; ", unread)
                 : Expected(workload, matches);
+            if (workload.NotYetCreated)
+            {
+                detail = $"these pods do not exist yet (read from their Deployment's pod template) and would not be scraped: {detail}";
+            }
+
             context.Report(FindingCatalog.MonitorMissing.At(workload.Subject,
                 ("target", workload.RoleName), ("owner", workload.Owner), ("detail", detail),
                 ("pods", MonitoringCheckInputs.List(workload.Pods.Select(p => p.Metadata.Name)))));

@@ -6,7 +6,7 @@ namespace LlmdDoctor.Core.Checks.Monitoring;
 /// <summary>
 /// LLMD0504: a monitor on the model path (KServe's, or one in or pointed at a model namespace) reaches no target:
 /// its selector matches nothing, its namespaceSelector looks elsewhere, or its port is not a Service port name
-/// (ServiceMonitor) / container port (PodMonitor).
+/// (ServiceMonitor) / container port (PodMonitor). Deployments without pods yet count by their pod template.
 /// </summary>
 public sealed class MonitorSelectsNothingCheck : ICheck
 {
@@ -18,7 +18,9 @@ public sealed class MonitorSelectsNothingCheck : ICheck
     public void Run(CheckContext context)
     {
         var snapshot = context.Cluster;
-        var modelNamespaces = ServingWorkloads.Find(snapshot).Select(w => w.Namespace).ToHashSet(StringComparer.Ordinal);
+        var coverage = CoveragePods.WithTemplates(snapshot);
+        var workloads = ServingWorkloads.Find(snapshot, coverage);
+        var modelNamespaces = workloads.Select(w => w.Namespace).ToHashSet(StringComparer.Ordinal);
         foreach (var monitor in MonitorRef.All(snapshot))
         {
             var relevant = monitor.IsKServe
@@ -29,11 +31,15 @@ public sealed class MonitorSelectsNothingCheck : ICheck
                 continue;
             }
 
-            var match = MonitorTargets.Match(snapshot, monitor);
+            var match = MonitorTargets.Match(snapshot, monitor, coverage);
             if (match.SelectsNothing)
             {
+                var pending = workloads.Where(w => w.NotYetCreated && monitor.LooksIn(w.Namespace)).Select(w => w.Owner).Distinct().ToList();
+                var detail = pending.Count == 0
+                    ? match.Problem
+                    : $"{match.Problem} (the pods of {MonitoringCheckInputs.List(pending)} do not exist yet: judged from their Deployment's pod template, they would not be scraped)";
                 context.Report(FindingCatalog.MonitorSelectsNothing.At(monitor.Subject,
-                    ("monitorKind", monitor.KindName), ("monitor", monitor.Key), ("detail", match.Problem)));
+                    ("monitorKind", monitor.KindName), ("monitor", monitor.Key), ("detail", detail)));
             }
         }
     }

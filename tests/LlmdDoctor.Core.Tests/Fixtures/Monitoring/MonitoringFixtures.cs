@@ -38,6 +38,24 @@ public static class MonitoringFixtures
          "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}
         """;
 
+    /// <summary>A Deployment as applied (no status, no pods yet) whose template makes <see cref="VllmPod"/>'s pods.</summary>
+    public static string VllmDeployment(int replicas = 1, string component = "llminferenceservice-workload") =>
+        $$$"""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"qwen-kserve","namespace":"{{{ModelNs}}}"},
+         "spec":{"replicas":{{{replicas}}},"selector":{"matchLabels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/component":"{{{component}}}"}},
+          "template":{"metadata":{"labels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"{{{component}}}"}},
+           "spec":{"containers":[{"name":"main","ports":[{"name":"https","containerPort":8000}]}]}} }}
+        """;
+
+    /// <summary>A Deployment as applied whose template makes <see cref="EppPod"/>'s pods.</summary>
+    public static string EppDeployment() =>
+        $$$"""
+        {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"qwen-epp","namespace":"{{{ModelNs}}}"},
+         "spec":{"selector":{"matchLabels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/component":"llminferenceservice-router-scheduler"}},
+          "template":{"metadata":{"labels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-router-scheduler"}},
+           "spec":{"containers":[{"name":"main","ports":[{"name":"grpc","containerPort":9002},{"name":"metrics","containerPort":9090}]}]}} }}
+        """;
+
     public static string EppService(string labels = """{"app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-router-scheduler"}""") =>
         $$$"""
         {"apiVersion":"v1","kind":"Service","metadata":{"name":"qwen-epp-service","namespace":"{{{ModelNs}}}","labels":{{{labels}}}},
