@@ -149,6 +149,41 @@ public sealed class KubeClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Headers_then_a_stalled_body_end_at_the_request_timeout()
+    {
+        // A raw peer: a complete status line and headers, half a List, then nothing (the deadline must cover the body).
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var peer = Task.Run(async () =>
+        {
+            try
+            {
+                using var socket = await listener.AcceptTcpClientAsync(stop.Token);
+                var stream = socket.GetStream();
+                _ = await stream.ReadAsync(new byte[8192], stop.Token);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"kind\":\"PodList\",\"items\":["u8.ToArray(), stop.Token);
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+            {
+            }
+        });
+        using var client = new KubeClient(new KubeConnection { Server = new Uri($"http://127.0.0.1:{port}") },
+            new KubeClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(500) });
+
+        var started = DateTime.UtcNow;
+        var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Pods).WaitAsync(TimeSpan.FromSeconds(20)));
+        await stop.CancelAsync();
+        await peer;
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"took {DateTime.UtcNow - started}");
+        Assert.Contains("timeout", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/pods", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Page_larger_than_the_bound_is_refused_clearly()
     {
         using var client = Client(new KubeClientOptions { MaxResponseBytes = 512 });

@@ -57,7 +57,9 @@ public sealed class ApiTransport : IDisposable
                     Validate(settings.InsecureSkipVerify, trusted, certificate as X509Certificate2, errors),
             },
         };
-        _http = new HttpClient(handler) { Timeout = timeout };
+        // The deadline is a token per exchange (see GetAsync): HttpClient.Timeout stops at the headers when the
+        // body is streamed, so a peer that stalls after its headers would hold the call forever.
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri BaseUrl { get; }
@@ -82,11 +84,16 @@ public sealed class ApiTransport : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, pathAndQuery));
         request.Headers.Authorization = header;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        // One deadline for the whole exchange: connect, headers and every byte of the body.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(_timeout);
+        var headersArrived = false;
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            headersArrived = true;
             var status = (int)response.StatusCode;
-            var (body, tooLarge) = await ReadBoundedAsync(response, cancellation).ConfigureAwait(false);
+            var (body, tooLarge) = await ReadBoundedAsync(response, deadline.Token).ConfigureAwait(false);
             if (tooLarge)
             {
                 return new ApiResponse(ApiOutcome.BadResponse, status, default, "response too large", $"the answer exceeds {_maxBytes} bytes", scheme, scheme);
@@ -94,13 +101,22 @@ public sealed class ApiTransport : IDisposable
 
             return Classify(status, body, scheme);
         }
-        catch (HttpRequestException ex)
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            var detail = headersArrived
+                ? $"the headers arrived but the body did not complete within {_timeout.TotalSeconds:0.#} s"
+                : $"no answer within {_timeout.TotalSeconds:0.#} s";
+            return new ApiResponse(ApiOutcome.Unreachable, null, default, "timeout", detail, scheme);
+        }
+        catch (HttpRequestException ex) when (!deadline.IsCancellationRequested)
         {
             return await ClassifyFailureAsync(ex, scheme, cancellation).ConfigureAwait(false);
         }
-        catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
+        catch (HttpRequestException) when (!cancellation.IsCancellationRequested)
         {
-            return new ApiResponse(ApiOutcome.Unreachable, null, default, "timeout", $"no answer within {_timeout.TotalSeconds:0.#} s", scheme);
+            // A read cut by the deadline can surface as an aborted connection rather than a cancellation.
+            return new ApiResponse(ApiOutcome.Unreachable, null, default, "timeout",
+                $"the answer did not complete within {_timeout.TotalSeconds:0.#} s", scheme);
         }
     }
 

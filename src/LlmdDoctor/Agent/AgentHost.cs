@@ -44,7 +44,9 @@ public static class AgentHost
         var app = builder.Build();
         app.MapGet("/healthz", (RequestDelegate)(ctx => Text(ctx, 200, "ok\n")));
         app.MapGet("/readyz", (RequestDelegate)(ctx => state.StandbyFor is { } leader ? Text(ctx, 200, $"standby: {leader} holds the lease and probes\n")
-            : state.Ready ? Text(ctx, 200, "ready\n") : Text(ctx, 503, "no complete cycle yet\n")));
+            : state.Ready ? Text(ctx, 200, "ready\n")
+            : state.Last is { NothingRead: not null } ? Text(ctx, 503, "not ready: the last cycle could not read any of the inventory (see /report)\n")
+            : Text(ctx, 503, "no complete cycle yet\n")));
         app.MapGet("/metrics", (RequestDelegate)(async ctx =>
         {
             var page = state.MetricsPage((last, counters) => DoctorMetrics.Render(last, counters, Version, Revision));

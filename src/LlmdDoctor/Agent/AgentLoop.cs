@@ -6,12 +6,23 @@ using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Agent;
 
-/// <summary>Runs a cycle every interval (with up to 10 % jitter so replicas and restarts do not align).</summary>
+/// <summary>
+/// Runs a cycle every interval (with up to 10 % jitter so replicas and restarts do not align). Each cycle has a
+/// deadline (<see cref="CycleDeadline"/>): a cycle that outlives it is cut, recorded as failed with the reason, and
+/// the next one starts on schedule, so a stalled peer never silences the agent.
+/// </summary>
 public sealed partial class AgentLoop(
     DoctorConfig config, ReportPolicy policy, IInputSource source, AgentState state, TimeProvider time, ILogger logger,
-    Kubernetes.LeaseElector? elector = null)
+    Kubernetes.LeaseElector? elector = null, TimeSpan? cycleDeadline = null)
 {
     private readonly FindingTracker _tracker = new();
+    private readonly TimeSpan _cycleDeadline = cycleDeadline ?? CycleDeadline(config.Interval);
+
+    /// <summary>
+    /// Twice the interval, at least 5 minutes: long enough for a large cluster's paged lists (each bounded by the
+    /// Kubernetes request timeout) and every probe, short enough that a stall is noticed within a few intervals.
+    /// </summary>
+    public static TimeSpan CycleDeadline(TimeSpan interval) => interval * 2 > TimeSpan.FromMinutes(5) ? interval * 2 : TimeSpan.FromMinutes(5);
 
     public async Task RunAsync(CancellationToken cancellation)
     {
@@ -25,15 +36,24 @@ public sealed partial class AgentLoop(
                 continue;
             }
 
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            deadline.CancelAfter(_cycleDeadline);
             try
             {
-                var result = await cycle.RunAsync(source, CheckRegistry.All, cancellation).ConfigureAwait(false);
+                var result = await cycle.RunAsync(source, CheckRegistry.All, deadline.Token).ConfigureAwait(false);
                 state.Complete(result);
                 LogCycle(logger, result.Duration.TotalMilliseconds, result.Report.Summary.Critical, result.Report.Summary.Warning, result.Report.Summary.Info);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // Every collector honours the token (HTTP bodies included), so the cut cycle has ended when we get here.
+                var reason = $"the cycle did not finish within its {_cycleDeadline.TotalSeconds:0.#} s deadline (collecting from {source.Kind} {source.Name} stalled); cut and retried next interval";
+                state.Fail(KnownCredentials.Scrub(reason));
+                LogCycleFailed(logger, "deadline", KnownCredentials.Scrub(reason));
             }
             catch (Exception ex)
             {

@@ -20,8 +20,11 @@ public sealed class AgentState
     /// <summary>With leader election: the replica that holds the Lease, when it is another one (this one stands by).</summary>
     public string? StandbyFor { get; private set; }
 
-    /// <summary>Ready once a first cycle completed, or while standing by for a leader.</summary>
-    public bool Ready => Last is not null || StandbyFor is not null;
+    /// <summary>
+    /// Ready once a cycle completed that read some of the inventory, or while standing by for a leader. A cycle in
+    /// which every list was forbidden or unavailable makes the agent not ready until one reads something again.
+    /// </summary>
+    public bool Ready => Last is { NothingRead: null } || StandbyFor is not null;
 
     public void Standby(string leader) => StandbyFor = leader;
 

@@ -21,7 +21,11 @@ public interface IInputSource
 public sealed class SourceUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>The outcome of one cycle: what was collected, what the checks found, the report.</summary>
-public sealed record CycleResult(DoctorInputs Inputs, CheckRun Run, Report Report, TimeSpan Duration, DateTimeOffset FinishedAt);
+/// <param name="NothingRead">
+/// Set when no inventory input could be read (every list forbidden or unavailable): why, one reason per input. Such a
+/// run is never healthy: the CLI exits 3 and the agent is not ready, whatever the findings say.
+/// </param>
+public sealed record CycleResult(DoctorInputs Inputs, CheckRun Run, Report Report, TimeSpan Duration, DateTimeOffset FinishedAt, string? NothingRead = null);
 
 /// <summary>One pass: collect → run every check → apply the policy → build the report.</summary>
 public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimeProvider time, FindingTracker? tracker = null)
@@ -50,6 +54,31 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
         }.Build(run, inputs.Flows, inputs.Cluster.Problems);
         activity?.SetTag("llmd.findings.critical", report.Summary.Critical);
         activity?.SetTag("llmd.findings.warning", report.Summary.Warning);
-        return new CycleResult(inputs, run, report, Stopwatch.GetElapsedTime(started), now);
+        return new CycleResult(inputs, run, report, Stopwatch.GetElapsedTime(started), now, NothingRead(inputs.States));
+    }
+
+    /// <summary>The inputs read from the Kubernetes API (the inventory the snapshot is built from).</summary>
+    private static readonly CheckInput[] Inventory =
+    [
+        CheckInput.Namespaces, CheckInput.Gateways, CheckInput.HttpRoutes, CheckInput.InferencePools, CheckInput.Services,
+        CheckInput.Pods, CheckInput.Deployments, CheckInput.ConfigMaps, CheckInput.LlmInferenceServices, CheckInput.IstioVersion,
+        CheckInput.EnvoyFilters, CheckInput.Monitors, CheckInput.PrometheusRules, CheckInput.GrafanaObjects,
+    ];
+
+    /// <summary>
+    /// Why nothing of the inventory was read, or null when at least one inventory input is available. Absent inputs
+    /// (CRD not installed) neither count as read nor as failed; a run with only absent inputs has nothing to fail on.
+    /// </summary>
+    public static string? NothingRead(IReadOnlyDictionary<CheckInput, InputState> states)
+    {
+        var inventory = Inventory.Where(states.ContainsKey).Select(i => (Input: i, State: states[i])).ToList();
+        if (inventory.Any(i => i.State.Status == InputStatus.Available))
+        {
+            return null;
+        }
+
+        var failed = inventory.Where(i => i.State.Status is InputStatus.Denied or InputStatus.Unavailable).ToList();
+        return failed.Count == 0 ? null
+            : "no inventory could be read: " + string.Join("; ", failed.Select(i => $"{i.Input} {i.State.Status.ToString().ToLowerInvariant()} ({i.State.Source})"));
     }
 }

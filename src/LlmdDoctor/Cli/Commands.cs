@@ -4,6 +4,7 @@ using LlmdDoctor.Collection;
 using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Security;
 using LlmdDoctor.Envoy.Fix;
 using LlmdDoctor.Kubernetes;
 
@@ -50,7 +51,15 @@ public static class Commands
             {
                 var cycle = new DoctorCycle(settings.Config, settings.Policy, TimeProvider.System);
                 var result = await cycle.RunAsync(input, CheckRegistry.All, ct).ConfigureAwait(false);
-                return ReportOutput.Write(result.Report, settings, console);
+                var exit = ReportOutput.Write(result.Report, settings, console);
+                if (result.NothingRead is { } why)
+                {
+                    // The report still names every list that failed (LLMD0002/LLMD0003); a run that read nothing is never healthy.
+                    await console.Error.WriteLineAsync($"llmd-doctor: could not run: {KnownCredentials.Scrub(why)}").ConfigureAwait(false);
+                    return ExitCodes.CouldNotRun;
+                }
+
+                return exit;
             }
             finally
             {

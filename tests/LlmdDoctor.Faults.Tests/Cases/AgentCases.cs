@@ -39,6 +39,27 @@ public static class AgentCases
             Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/report")).Status);
         }),
 
+        new(Area, "403 on every list (discovery answers)", "not ready (503 naming why) while /report serves the denials (LLMD0002); ready again once a list is readable", "503: no inventory read", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            KubernetesApiCases.FailEveryList(lab, 403, "Forbidden", "cannot list resource");
+            await using var agent = await AgentRun.StartAsync(lab, TimeSpan.FromMilliseconds(300));
+            await agent.WaitForReportAsync(b => b.Contains("LLMD0002", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+            var ready = await agent.GetAsync("/readyz");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
+            Assert.Contains("could not read any of the inventory", ready.Body, StringComparison.Ordinal);
+
+            // Exhausted rather than removed: the fake reads the list on its request threads.
+            lab.Api.Failures.Single(f => f.PathPrefix == "/api/v1/pods").Times = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while ((await agent.GetAsync("/readyz")).Status != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/readyz")).Status);
+        }),
+
         new(Area, "slowloris gateway during a cycle", "/healthz and /metrics answer at once while the cycle waits on the probe timeout", "none", async () =>
         {
             await using var lab = await Lab.StartAsync();

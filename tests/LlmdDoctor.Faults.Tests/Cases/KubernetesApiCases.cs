@@ -10,8 +10,45 @@ public static class KubernetesApiCases
 {
     private const string Area = "Kubernetes API";
 
+    /// <summary>Fails the collection path of every kind the fake serves; discovery (/api, /apis/GROUP/VERSION) still answers.</summary>
+    internal static void FailEveryList(Lab lab, int status, string reason, string message, string? except = null)
+    {
+        foreach (var resource in lab.Api.Resources.Where(r => r.Plural != except))
+        {
+            var prefix = resource.Group.Length == 0 ? "/api/v1/" : $"/apis/{resource.GroupVersion}/";
+            lab.Api.Fail(prefix + resource.Plural, status, reason, message);
+        }
+    }
+
     public static IEnumerable<FaultCase> All =>
     [
+        new(Area, "403 on every list (discovery answers)", "nothing could be read, which is never healthy: exits 3 naming the inputs; the report names each denial (LLMD0002)", "exit 3", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            FailEveryList(lab, 403, "Forbidden", "User \"system:serviceaccount:llm-d-monitoring:llmd-doctor\" cannot list resource");
+            var outcome = await lab.CheckAsync();
+            Expect.Exit(outcome, 3, "could not run", "no inventory could be read", "Pods denied");
+            Expect.InReport(outcome, "LLMD0002", "resource", "Pod (");
+        }),
+
+        new(Area, "500 on every list (discovery answers)", "nothing could be read, which is never healthy: exits 3; the report names each list (LLMD0003)", "exit 3", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            FailEveryList(lab, 500, "InternalError", "etcdserver: request timed out");
+            var outcome = await lab.CheckAsync();
+            Expect.Exit(outcome, 3, "could not run", "no inventory could be read", "Pods unavailable");
+            Expect.InReport(outcome, "LLMD0003", "source", "Pod (");
+        }),
+
+        new(Area, "403 on every list but Pods", "something was read: the run completes with the denials as findings (exit not 3)", "LLMD0002", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            FailEveryList(lab, 403, "Forbidden", "cannot list resource", except: "pods");
+            var outcome = await lab.CheckAsync();
+            Assert.NotEqual(3, outcome.ExitCode);
+            Expect.Finding(outcome, "LLMD0002", "resource", "Service (");
+        }),
+
         new(Area, "500 on every request", "cannot read the cluster at all: exits 3 naming the API server URL and the 500", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync();
@@ -156,7 +193,7 @@ public static class KubernetesApiCases
             Assert.Contains(lab.Api.Requests, r => r.Authorization == "Bearer token-after-rotation");
         }),
 
-        new(Area, "static token revoked mid-run", "reports the kinds read after the revocation as unavailable (credential rejected), never as empty", "LLMD0003", async () =>
+        new(Area, "static token revoked mid-run", "reports the kinds read after the revocation as unavailable (credential rejected), never as empty; every list fails, so it exits 3", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
             lab.Api.BeforeRequest = n =>
@@ -167,7 +204,8 @@ public static class KubernetesApiCases
                 }
             };
             var outcome = await lab.CheckAsync();
-            Expect.Finding(outcome, "LLMD0003", "reason", "the credential was rejected");
+            Expect.Exit(outcome, 3, "no inventory could be read");
+            Expect.InReport(outcome, "LLMD0003", "reason", "the credential was rejected");
         }),
 
         new(Area, "expired client certificate", "exits 3: the API server rejects the credential (401), named in the message", "exit 3", async () =>

@@ -17,6 +17,14 @@ public static class MonitoringCases
         await RawHttp.WriteAsync(s, 200, "{}", ct: ct);
     }
 
+    /// <summary>Sends its headers and the start of a body, then stalls for good.</summary>
+    private static async Task StallAfterHeaders(RawRequest r, Stream s, CancellationToken ct)
+    {
+        await s.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{\"status\":\"succ"), ct);
+        await s.FlushAsync(ct);
+        await Task.Delay(Timeout.Infinite, ct);
+    }
+
     /// <summary>A 32 MiB result set, streamed without a content-length.</summary>
     private static async Task Huge(RawRequest r, Stream s, CancellationToken ct)
     {
@@ -60,6 +68,15 @@ public static class MonitoringCases
         {
             await using var lab = await Lab.StartAsync();
             lab.PrometheusBehaviour = Slow;
+            var outcome = await lab.CheckAsync();
+            Expect.Finding(outcome, "LLMD0601", "reason", "timeout");
+            Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(15), $"the run took {outcome.Elapsed}");
+        }),
+
+        new(Area, "Prometheus/Thanos stalls after its headers", "the deadline covers the body: gives up at the timeout and names the datasource (timeout)", "LLMD0601", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            lab.PrometheusBehaviour = StallAfterHeaders;
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0601", "reason", "timeout");
             Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(15), $"the run took {outcome.Elapsed}");
