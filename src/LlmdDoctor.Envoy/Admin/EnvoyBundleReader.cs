@@ -19,32 +19,29 @@ public static class EnvoyBundleReader
     /// Reads every <c>&lt;namespace&gt;/&lt;pod&gt;/</c> folder under <paramref name="envoyDirectory"/>, only regular files
     /// inside it (<see cref="ContainedFiles"/>: no symlink out of the bundle is followed, no FIFO opened).
     /// </summary>
-    public static EnvoyBundle Read(string envoyDirectory, ClusterSnapshot cluster, ConfigDumpOptions? options = null)
+    public static EnvoyBundle Read(string envoyDirectory, ClusterSnapshot cluster, ConfigDumpOptions? options = null) =>
+        Directory.Exists(envoyDirectory)
+            ? Read(EnvoyPodFiles.Among(ContainedFiles.List(envoyDirectory, [], maxDepth: 2)), cluster, options)
+            : Read([], cluster, options, hasEnvoyDirectory: false);
+
+    /// <summary>Reads the pod files a bundle walk already found (<c>Bundle.Envoy</c>), so the folder is walked once.</summary>
+    public static EnvoyBundle Read(IReadOnlyList<EnvoyPodFiles> pods, ClusterSnapshot cluster, ConfigDumpOptions? options = null, bool hasEnvoyDirectory = true)
     {
         const string source = "bundle envoy/";
-        if (!Directory.Exists(envoyDirectory))
+        if (!hasEnvoyDirectory)
         {
             return new EnvoyBundle([], InputState.NotCollected("the bundle has no envoy/ directory"), InputState.NotCollected("the bundle has no envoy/ directory"));
         }
 
-        var pods = ContainedFiles.List(envoyDirectory, [], maxDepth: 2)
-            .Select(f => (File: f, Parts: f.Relative.Split('/')))
-            .Where(f => f.Parts.Length == 3)
-            .GroupBy(f => (Namespace: f.Parts[0], Pod: f.Parts[1]))
-            .OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.Pod, StringComparer.Ordinal)
-            .ToList();
         var data = new List<GatewayEnvoyData>();
         foreach (var pod in pods)
         {
-            string? Find(string name) => pod.FirstOrDefault(f => f.Parts[2] == name).File?.Path;
-            var (gatewayNs, gateway) = GatewayOfPod(cluster, pod.Key.Namespace, pod.Key.Pod);
-            data.Add(GatewayEnvoyDataReader.ReadPodFiles($"envoy/{pod.Key.Namespace}/{pod.Key.Pod}",
-                Find(GatewayEnvoyDataReader.ConfigDumpFile), Find(GatewayEnvoyDataReader.ServerInfoFile),
-                Find(GatewayEnvoyDataReader.StatsFile), Find(GatewayEnvoyDataReader.ClustersFile),
-                gatewayNs, gateway, pod.Key.Pod, options));
+            var (gatewayNs, gateway) = GatewayOfPod(cluster, pod.Namespace, pod.Pod);
+            data.Add(GatewayEnvoyDataReader.ReadPodFiles($"envoy/{pod.Namespace}/{pod.Pod}",
+                pod.ConfigDump, pod.ServerInfo, pod.Stats, pod.Clusters, gatewayNs, gateway, pod.Pod, options));
         }
 
-        var anyStats = pods.Any(p => p.Any(f => f.Parts[2] is GatewayEnvoyDataReader.StatsFile or GatewayEnvoyDataReader.ClustersFile));
+        var anyStats = pods.Any(p => p.Stats is not null || p.Clusters is not null);
         return new EnvoyBundle(data, StateOf(data, source, d => d.IsReadable), StatsStateOf(data, anyStats, source));
     }
 

@@ -1,5 +1,6 @@
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Envoy;
 
 namespace LlmdDoctor.Kubernetes;
 
@@ -27,18 +28,6 @@ public sealed record BundleProblem(string File, string Reason);
 
 /// <summary>A bundle in which nothing could be analysed: no Kubernetes object and no Envoy dump.</summary>
 public sealed class EmptyBundleException(string message) : Exception(message);
-
-/// <summary>
-/// The files saved for one gateway pod; each path is null when the file is absent. Parsing them is the Envoy
-/// project's job.
-/// </summary>
-public sealed record EnvoyPodFiles(string Namespace, string Pod, string Directory, string? ConfigDump, string? Stats, string? Clusters, string? ServerInfo)
-{
-    public const string ConfigDumpFile = "config_dump.json";
-    public const string StatsFile = "stats.txt";
-    public const string ClustersFile = "clusters.txt";
-    public const string ServerInfoFile = "server_info.json";
-}
 
 /// <summary>A bundle file could not be read; the message starts with <c>file:line:column</c>.</summary>
 public sealed class BundleFormatException(string file, long line, long column, string reason, Exception? inner = null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
+using LlmdDoctor.Core.Envoy;
 using LlmdDoctor.Core.Io;
 using YamlDotNet.Core;
 
@@ -99,7 +100,7 @@ public static class BundleReader
             }
         }
 
-        var envoy = EnvoyPods(files);
+        var envoy = EnvoyPodFiles.Among(files, "envoy/");
         if (objects == 0 && envoy.Count == 0)
         {
             var found = files.Count == 0 ? "it holds no readable file"
@@ -176,23 +177,6 @@ public static class BundleReader
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
-    }
-
-    /// <summary>The gateway pods with files under <c>envoy/&lt;namespace&gt;/&lt;pod&gt;/</c>, from the walked files only.</summary>
-    private static List<EnvoyPodFiles> EnvoyPods(IReadOnlyList<ContainedFiles.Entry> files)
-    {
-        var byPod = files
-            .Select(f => (File: f, Parts: f.Relative.Split('/')))
-            .Where(f => f.Parts.Length == 4 && f.Parts[0] == "envoy")
-            .GroupBy(f => (Namespace: f.Parts[1], Pod: f.Parts[2]))
-            .OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.Pod, StringComparer.Ordinal);
-        return [.. byPod.Select(g =>
-        {
-            string? Find(string name) => g.FirstOrDefault(f => f.Parts[3] == name).File?.Path;
-            var directory = Path.GetDirectoryName(g.First().File.Path)!;
-            return new EnvoyPodFiles(g.Key.Namespace, g.Key.Pod, directory,
-                Find(EnvoyPodFiles.ConfigDumpFile), Find(EnvoyPodFiles.StatsFile), Find(EnvoyPodFiles.ClustersFile), Find(EnvoyPodFiles.ServerInfoFile));
-        })];
     }
 
     private static List<string> ProbeFiles(IReadOnlyList<ContainedFiles.Entry> files) =>

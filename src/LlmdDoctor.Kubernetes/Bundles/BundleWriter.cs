@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Envoy;
 using LlmdDoctor.Core.Security;
 
 namespace LlmdDoctor.Kubernetes;

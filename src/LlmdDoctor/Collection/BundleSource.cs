@@ -28,8 +28,9 @@ public sealed class BundleSource(string directory, string kind = "bundle", strin
             throw new SourceUnreachableException(ex is EmptyBundleException ? ex.Message : $"bundle {directory}: {ex.Message}", ex);
         }
 
-        var envoy = EnvoyBundleReader.Read(Path.Combine(bundle.Root, "envoy"), bundle.Snapshot,
-            maxDumpBytes is { } max ? ConfigDumpOptions.Default with { MaxBytes = max } : null);
+        var envoy = EnvoyBundleReader.Read(bundle.Envoy, bundle.Snapshot,
+            maxDumpBytes is { } max ? ConfigDumpOptions.Default with { MaxBytes = max } : null,
+            hasEnvoyDirectory: Directory.Exists(Path.Combine(bundle.Root, "envoy")));
         var states = new Dictionary<CheckInput, InputState>(bundle.Inputs)
         {
             [CheckInput.EnvoyConfig] = envoy.ConfigState,
