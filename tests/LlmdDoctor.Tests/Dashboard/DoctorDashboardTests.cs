@@ -99,18 +99,6 @@ public sealed class DoctorDashboardTests
         });
     }
 
-    [Fact]
-    public void The_GrafanaDashboard_object_imports_the_same_json()
-    {
-        var dir = Path.Combine(Repository.Root, "deploy", "grafana");
-        var kustomization = File.ReadAllText(Path.Combine(dir, "kustomization.yaml"));
-        var dashboard = File.ReadAllText(Path.Combine(dir, "grafanadashboard.yaml"));
-        Assert.Contains("- llmd-doctor.json", kustomization, StringComparison.Ordinal);
-        Assert.Contains("disableNameSuffixHash: true", kustomization, StringComparison.Ordinal);
-        Assert.Contains("name: llmd-doctor-dashboard", dashboard, StringComparison.Ordinal);
-        Assert.Contains("key: llmd-doctor.json", dashboard, StringComparison.Ordinal);
-    }
-
     private static async Task<IReadOnlyList<Series>> QueryAsync(HttpClient http, int promPort, string expr)
     {
         var url = $"http://127.0.0.1:{promPort}/api/v1/query?query={Uri.EscapeDataString(expr)}";
