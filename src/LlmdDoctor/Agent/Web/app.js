@@ -190,18 +190,22 @@ function flowTable(report, flows) {
     el('thead', {}, el('tr', {}, ...['path', 'model', 'backend', 'body mode', 'probes', 'latency', 'runbooks'].map(h => el('th', {}, h)))), body);
 }
 
+/** One line per incident: its chain of codes, the root cause on its subject, what it affects, the root's runbook. */
 function renderIncidents(report) {
   const list = document.getElementById('incidents');
   list.replaceChildren();
   const incidents = Array.isArray(report.incidents) ? report.incidents : [];
   document.getElementById('incidents-section').hidden = incidents.length === 0;
   for (const inc of incidents) {
-    const codes = Array.isArray(inc.chain) ? inc.chain.map(String) : [];
-    const root = String(inc.rootCode || (inc.root && inc.root.code) || codes[0] || '');
-    const li = el('li', { class: String(inc.severity || ''), 'data-id': String(inc.id || '') },
-      el('span', { class: 'chain' }, codes.join(' → ') || root), ' ', String(inc.summary || inc.title || ''));
-    const href = runbookHref(root);
-    if (href) li.append(' ', el('a', { href }, 'runbook ' + root));
+    const root = inc.root || { code: '', name: '', subject: { kind: '', namespace: '', name: '' } };
+    const chain = (inc.chain || []).map(String).join(' → ');
+    const affects = [...(inc.gateways || []), ...(inc.models || [])].map(String).join(', ');
+    const li = el('li', { class: String(inc.severity || ''), 'data-id': String(inc.id || ''), 'data-root': String(root.code) },
+      el('span', { class: 'chain' }, chain || String(root.code)), ' ',
+      String(root.name) + ' on ' + root.subject.kind + ' ' + subjectKey(root),
+      affects ? ' · affects ' + affects : '', ' · ' + (inc.findings || 0) + ' finding(s)');
+    const href = runbookHref(String(root.code));
+    if (href) li.append(' ', el('a', { href, class: 'runbook' }, 'runbook ' + root.code));
     list.append(li);
   }
 }
