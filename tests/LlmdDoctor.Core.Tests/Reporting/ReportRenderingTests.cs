@@ -30,7 +30,7 @@ public sealed class ReportRenderingTests
     {
         using var doc = JsonDocument.Parse(ReportJson.Serialize(ReportSamples.Build()));
         var root = doc.RootElement;
-        Assert.Equal(["schemaVersion", "generatedAt", "source", "summary", "findings", "skipped", "flows"], Names(root));
+        Assert.Equal(["schemaVersion", "generatedAt", "source", "summary", "findings", "incidents", "skipped", "flows"], Names(root));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("2026-11-22T10:00:00Z", root.GetProperty("generatedAt").GetString());
         Assert.Equal(["kind", "name"], Names(root.GetProperty("source")));
@@ -46,7 +46,7 @@ public sealed class ReportRenderingTests
 
         var first = root.GetProperty("findings")[0];
         Assert.Equal(
-            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen"],
+            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen", "incident"],
             Names(first));
         Assert.Equal("LLMD0401", first.GetProperty("code").GetString());
         Assert.Equal("ChatCompletionBodyLost", first.GetProperty("name").GetString());
@@ -56,6 +56,13 @@ public sealed class ReportRenderingTests
         Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
         Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
+
+        // Issue 19: every finding names its incident; the incident gives the root's runbook.
+        var incident = root.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("id").GetString() == first.GetProperty("incident").GetString());
+        Assert.Equal(["id", "severity", "root", "chain", "symptoms", "gateways", "models", "runbook", "runbookUrl", "findings"], Names(incident));
+        Assert.Equal(["code", "name", "severity", "subject", "routes", "count"], Names(incident.GetProperty("root")));
+        Assert.Equal("LLMD0401", incident.GetProperty("runbook").GetString());
+        Assert.Equal(4, root.GetProperty("incidents").GetArrayLength());
 
         Assert.Equal(["check", "reason"], Names(root.GetProperty("skipped")[0]));
         var flow = root.GetProperty("flows")[0];
