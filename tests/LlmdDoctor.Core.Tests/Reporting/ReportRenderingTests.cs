@@ -19,6 +19,50 @@ public sealed class ReportRenderingTests
         GoldenFile.Verify("report.json", ReportJson.Serialize(ReportSamples.Build()) + "\n");
 
     [Fact]
+    public void Seed_incident_text_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.txt", TextReportRenderer.Render(ReportSamples.SeedIncident()));
+
+    [Fact]
+    public void Seed_incident_markdown_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.md", MarkdownReportRenderer.Render(ReportSamples.SeedIncident()));
+
+    [Fact]
+    public void Seed_incident_json_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.json", ReportJson.Serialize(ReportSamples.SeedIncident()) + "\n");
+
+    /// <summary>Issue 19: the report leads with one line per incident, the chain first; route repeats collapse into one entry.</summary>
+    [Fact]
+    public void Text_leads_with_the_incidents_and_collapses_route_repeats()
+    {
+        var text = TextReportRenderer.Render(ReportSamples.SeedIncident());
+        var lines = text.Split('\n');
+        var head = Array.IndexOf(lines, "INCIDENTS");
+        Assert.Equal("  critical  0204 → 0301 → 0401  Gateway openshift-ingress/maas-gateway · model Qwen/Qwen3-0.6B · 6 findings", lines[head + 1]);
+        Assert.Equal("  warning   0304                Gateway openshift-ingress/maas-gateway · 2 findings", lines[head + 2]);
+        Assert.True(text.IndexOf("INCIDENTS", StringComparison.Ordinal) < text.IndexOf("LLMD0204  ", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("  LLMD0401  ChatCompletionBodyLost", StringComparison.Ordinal));
+        Assert.Contains("  LLMD0401  ChatCompletionBodyLost                 Gateway openshift-ingress/maas-gateway  ← LLMD0301", lines);
+        Assert.Contains("      on 2 routes: my-first-model.maas-model-route.0, my-first-model.maas-model-route.1", lines);
+        // One runbook per incident: the root's.
+        Assert.Contains("runbooks/LLMD0204", text);
+        Assert.DoesNotContain("runbooks/LLMD0401", text);
+    }
+
+    [Fact]
+    public void Every_finding_of_a_report_belongs_to_one_of_its_incidents()
+    {
+        var report = ReportSamples.SeedIncident();
+        Assert.All(report.Findings, f => Assert.Single(report.Incidents, i => i.Id == f.Incident));
+        Assert.Equal(report.Findings.Count, report.Incidents.Sum(i => i.Findings));
+        var seed = report.Incidents[0];
+        Assert.Equal(["LLMD0204", "LLMD0301", "LLMD0401"], seed.Chain);
+        Assert.Equal("LLMD0204", seed.Runbook);
+        Assert.Equal(["openshift-ingress/maas-gateway"], seed.Gateways);
+        Assert.Equal(["LLMD0301 ← LLMD0204 ×2", "LLMD0302 ← LLMD0301 ×1", "LLMD0401 ← LLMD0301 ×2"],
+            seed.Symptoms.Select(s => $"{s.Code} ← {s.CausedBy} ×{s.Count}"));
+    }
+
+    [Fact]
     public void Text_has_no_colour_unless_asked_and_colours_severities_when_asked()
     {
         Assert.DoesNotContain("\u001b[", TextReportRenderer.Render(ReportSamples.Build()));
