@@ -89,9 +89,10 @@ public static class CausalRules
         R(EndpointPickerNotReady, ExtProcBodyLossRisk, [Relation.EndpointPicker], "the EPP stream fails, so fail-open forwards the request without its body"),
         R(EndpointPickerNotReady, ChatCompletionBodyLost, [Relation.EndpointPicker], "the EPP stream fails and fail-open forwards a bodyless request to vLLM"),
         R(EndpointPickerNotReady, EndpointPickerBypassed, [Relation.EndpointPicker], "the EPP stream fails and fail-open serves the request without a pick"),
-        // An EPP that cannot find a ready pod answers ImmediateResponse 503 "failed to find candidate pods" or 500
-        // "no pods available" (GIE pkg/epp/handlers @v1.0.0; runbook LLMD0205), and the gateway passes that 503 on
-        // (LLMD0406). KServe's HTTPRoute sends its Service rule (GET /v1/models) to the same pods the pool selects.
+        // An EPP that cannot find a ready pod answers ImmediateResponse 503 ServiceUnavailable "failed to find candidate
+        // pods for serving the request" (GIE pkg/epp/requestcontrol/director.go @3b9a9ef2) or 500 "no pods available"
+        // (runbook LLMD0205), and the gateway passes that 503 on (LLMD0406). KServe's HTTPRoute sends its Service rule
+        // (GET /v1/models) to the same pods the pool selects.
         R(InferencePoolNoReadyEndpoints, EndpointPickerRejects, [Relation.Pool], "the EPP finds no ready pod of the pool to pick",
             (_, e) => E(e, "status") is "500" or "503"),
         R(EndpointPickerRejects, NoHealthyUpstream, [Relation.EndpointPicker], "the gateway passes on the EPP's own 503",
