@@ -88,6 +88,19 @@ public sealed class IncidentStoryTests
     }
 
     [Fact]
+    public async Task Gateway_faults_link_the_missing_backend_to_the_refused_route_and_nothing_else()
+    {
+        var report = await DemoAsync("gateway-faults");
+        Assert.Equal(
+            [
+                "0101 @ Gateway openshift-ingress/staging-gateway",
+                "0103 → 0102 @ HTTPRoute my-first-model/legacy-model-route",
+                "0403 @ Gateway openshift-ingress/openshift-ai-inference",
+            ],
+            Stories(report));
+    }
+
+    [Fact]
     public async Task A_healthy_cluster_has_no_incident()
     {
         var report = await DemoAsync("healthy");
