@@ -164,6 +164,8 @@ public sealed partial class RuleTests
         {
             ["llmd_doctor_finding_active"] = ["code", "name", "severity", "namespace", "kind", "resource", "runbook_url"],
             ["llmd_doctor_findings"] = ["severity"],
+            // Issue 19 (added to §6): one series per incident; the alerts read it.
+            ["llmd_doctor_incident"] = ["id", "root_code", "root_name", "severity", "namespace", "kind", "resource", "codes", "runbook_url"],
             ["llmd_doctor_probe_success"] = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe"],
             ["llmd_doctor_probe_duration_seconds"] = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe", "phase"],
             ["llmd_doctor_probe_http_status_code"] = ["gateway_namespace", "gateway", "namespace", "route", "model", "probe"],

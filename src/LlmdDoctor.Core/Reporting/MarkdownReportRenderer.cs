@@ -18,19 +18,42 @@ public static class MarkdownReportRenderer
         s.Append("**").Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
             .Append(" info** · ").Append(sum.ChecksRun).Append(" checks run, ").Append(sum.ChecksSkipped).Append(" skipped\n");
 
+        if (report.Incidents.Count > 0)
+        {
+            s.Append("\n## Incidents\n\n| severity | chain | root cause | affects | findings | runbook |\n|---|---|---|---|---|---|\n");
+            foreach (var i in report.Incidents)
+            {
+                s.Append("| ").Append(i.Severity).Append(" | ").Append(IncidentText.Chain(i.Chain)).Append(" | ")
+                    .Append(ClusterText.Markdown(IncidentEntry.SubjectText(i.Root.Subject))).Append(" | ").Append(ClusterText.Markdown(IncidentText.Affected(i)))
+                    .Append(" | ").Append(i.Findings).Append(" | [").Append(i.Runbook).Append("](").Append(ClusterText.Visible(i.RunbookUrl)).Append(") |\n");
+            }
+        }
+
         s.Append("\n## Findings\n\n");
         if (report.Findings.Count == 0)
         {
             s.Append("No findings.\n");
         }
-        else
+
+        for (var n = 0; n < report.Incidents.Count; n++)
         {
-            s.Append("| severity | code | name | subject | message | runbook |\n|---|---|---|---|---|---|\n");
-            foreach (var f in report.Findings)
+            var i = report.Incidents[n];
+            s.Append(n == 0 ? "" : "\n").Append("### ").Append(i.Severity).Append(" · ").Append(IncidentText.Chain(i.Chain)).Append(" · ")
+                .Append(ClusterText.Markdown(IncidentEntry.SubjectText(i.Root.Subject))).Append("\n\n");
+            AppendTableHead(s);
+            foreach (var e in IncidentText.Entries(report, i))
             {
-                var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
-                s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(ClusterText.Markdown(subject))
-                    .Append(" | ").Append(ClusterText.Markdown(f.Message)).Append(" | [").Append(f.Code).Append("](").Append(ClusterText.Visible(f.RunbookUrl)).Append(") |\n");
+                var message = e.Entry.Routes is { Count: > 1 } routes ? $"on {routes.Count} routes ({string.Join(", ", routes)}): {e.First.Message}" : e.First.Message;
+                AppendRow(s, e.First, e.IsRoot ? "root cause" : e.Entry.CausedBy ?? "", message);
+            }
+        }
+
+        if (IncidentText.Unassigned(report) is { Count: > 0 } unassigned)
+        {
+            AppendTableHead(s);
+            foreach (var f in unassigned)
+            {
+                AppendRow(s, f, "", f.Message);
             }
         }
 
@@ -64,5 +87,15 @@ public static class MarkdownReportRenderer
         }
 
         return KnownCredentials.Scrub(s.ToString());
+    }
+
+    private static void AppendTableHead(StringBuilder s) =>
+        s.Append("| severity | code | name | subject | caused by | message | runbook |\n|---|---|---|---|---|---|---|\n");
+
+    private static void AppendRow(StringBuilder s, ReportFinding f, string causedBy, string message)
+    {
+        var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
+        s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(ClusterText.Markdown(subject))
+            .Append(" | ").Append(causedBy).Append(" | ").Append(ClusterText.Markdown(message)).Append(" | [").Append(f.Code).Append("](").Append(ClusterText.Visible(f.RunbookUrl)).Append(") |\n");
     }
 }

@@ -10,6 +10,10 @@ public sealed class Report
     public ReportSource Source { get; set; } = new();
     public ReportSummary Summary { get; set; } = new();
     public List<ReportFinding> Findings { get; set; } = [];
+
+    /// <summary>The findings as stories: one per root cause, with the findings it explains (issue 19; added to §4, older readers ignore it).</summary>
+    public List<ReportIncident> Incidents { get; set; } = [];
+
     public List<ReportSkipped> Skipped { get; set; } = [];
     public List<ReportFlow> Flows { get; set; } = [];
 
@@ -51,6 +55,53 @@ public sealed class ReportFinding
     public string RunbookUrl { get; set; } = "";
     public string FirstSeen { get; set; } = "";
     public string LastSeen { get; set; } = "";
+
+    /// <summary>The id of the incident the finding belongs to (<see cref="ReportIncident.Id"/>).</summary>
+    public string Incident { get; set; } = "";
+}
+
+/// <summary>
+/// One root cause and what it explains. <see cref="Chain"/> is the path of codes from the root to the symptom a
+/// client, a dashboard or an alert shows; <see cref="Symptoms"/> lists every explained finding, repeats on one subject
+/// (one per route) collapsed into one entry naming the routes.
+/// </summary>
+public sealed class ReportIncident
+{
+    /// <summary>Stable from cycle to cycle: derived from the root's code and subject.</summary>
+    public string Id { get; set; } = "";
+    public string Severity { get; set; } = "";
+    public ReportIncidentFinding Root { get; set; } = new();
+    public List<string> Chain { get; set; } = [];
+    public List<ReportIncidentFinding> Symptoms { get; set; } = [];
+    public List<string> Gateways { get; set; } = [];
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>The root cause's runbook: the one to follow.</summary>
+    public string Runbook { get; set; } = "";
+    public string RunbookUrl { get; set; } = "";
+
+    /// <summary>How many findings of the report belong to it.</summary>
+    public int Findings { get; set; }
+}
+
+/// <summary>A code on a subject within an incident.</summary>
+public sealed class ReportIncidentFinding
+{
+    public string Code { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Severity { get; set; } = "";
+    public ReportSubject Subject { get; set; } = new();
+
+    /// <summary>The code that explains this one; omitted for the root.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CausedBy { get; set; }
+
+    /// <summary>Envoy routes of the collapsed repeats; omitted when the findings name none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<string>? Routes { get; set; }
+
+    /// <summary>How many findings this entry stands for.</summary>
+    public int Count { get; set; }
 }
 
 public sealed class ReportSubject

@@ -40,6 +40,16 @@ public sealed class ReportBuilder
             .ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToList();
         var at = Timestamp(GeneratedAt);
+        var incidents = IncidentBuilder.Build(findings, flows);
+        var incidentOf = new Dictionary<Finding, string>(ReferenceEqualityComparer.Instance);
+        foreach (var incident in incidents)
+        {
+            foreach (var member in incident.Members)
+            {
+                incidentOf[member.Finding] = incident.Id;
+            }
+        }
+
         return new Report
         {
             GeneratedAt = at,
@@ -52,7 +62,8 @@ public sealed class ReportBuilder
                 ChecksRun = run.ChecksRun,
                 ChecksSkipped = run.ChecksSkipped,
             },
-            Findings = [.. findings.Select(f => ToReport(f, at))],
+            Findings = [.. findings.Select(f => ToReport(f, at, incidentOf[f]))],
+            Incidents = [.. incidents.Select(ToReport)],
             Skipped = [.. run.Skipped.OrderBy(s => s.Check, StringComparer.Ordinal).Select(s => new ReportSkipped { Check = s.Check, Reason = s.Reason })],
             Flows = [.. flows.Select(ToReport)],
             Problems = problems is { Count: > 0 } ? [.. problems] : null,
@@ -81,12 +92,54 @@ public sealed class ReportBuilder
 
     public static string Timestamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private ReportFinding ToReport(Finding f, string at) => new()
+    private ReportIncident ToReport(Incident incident) => new()
+    {
+        Id = incident.Id,
+        Severity = incident.Severity.ToName(),
+        Root = Entry(incident.Members.Where(m => m.Cause is null && SameEntry(m.Finding, incident.Root)).ToList(), null),
+        Chain = [.. incident.Chain],
+        Symptoms =
+        [
+            .. incident.Members.Where(m => m.Cause is not null)
+                .GroupBy(m => (m.Finding.Code, m.Finding.Subject, Cause: m.Cause!.Code))
+                .OrderBy(g => g.Min(m => m.Depth)).ThenBy(g => g.Key.Code, StringComparer.Ordinal).ThenBy(g => g.Key.Subject.Key, StringComparer.Ordinal)
+                .Select(g => Entry(g.ToList(), g.Key.Cause)),
+        ],
+        Gateways = [.. incident.Gateways],
+        Models = [.. incident.Models],
+        Runbook = incident.Root.Code,
+        RunbookUrl = $"{RunbookBaseUrl.TrimEnd('/')}/{incident.Root.Code}",
+        Findings = incident.Members.Count,
+    };
+
+    private static bool SameEntry(Finding a, Finding b) => a.Code == b.Code && a.Subject == b.Subject;
+
+    private static ReportIncidentFinding Entry(List<IncidentMember> repeats, string? causedBy)
+    {
+        var f = repeats[0].Finding;
+        // Envoy route names only (an HTTPRoute check's "route" is the subject itself); a finding on several routes lists them.
+        var routes = repeats.SelectMany(m => (m.Finding.Evidence.GetValueOrDefault("route") ?? "").Split(", ", StringSplitOptions.RemoveEmptyEntries))
+            .Where(r => !r.Contains('/', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new ReportIncidentFinding
+        {
+            Code = f.Code,
+            Name = f.Definition.Name,
+            Severity = repeats.Max(m => m.Finding.Severity).ToName(),
+            Subject = SubjectOf(f.Subject),
+            CausedBy = causedBy,
+            Routes = routes.Count > 0 ? routes : null,
+            Count = repeats.Count,
+        };
+    }
+
+    private static ReportSubject SubjectOf(Subject s) => new() { Group = s.Group, Kind = s.Kind, Namespace = s.Namespace ?? "", Name = s.Name };
+
+    private ReportFinding ToReport(Finding f, string at, string incident) => new()
     {
         Code = f.Code,
         Name = f.Definition.Name,
         Severity = f.Severity.ToName(),
-        Subject = new ReportSubject { Group = f.Subject.Group, Kind = f.Subject.Kind, Namespace = f.Subject.Namespace ?? "", Name = f.Subject.Name },
+        Subject = SubjectOf(f.Subject),
         Message = f.Message,
         Evidence = new SortedDictionary<string, string>(f.Evidence.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
         Check = f.Check,
@@ -94,6 +147,7 @@ public sealed class ReportBuilder
         RunbookUrl = $"{RunbookBaseUrl.TrimEnd('/')}/{f.Code}",
         FirstSeen = f.FirstSeen == default ? at : Timestamp(f.FirstSeen),
         LastSeen = f.LastSeen == default ? at : Timestamp(f.LastSeen),
+        Incident = incident,
     };
 
     private ReportFlow ToReport(RequestFlow flow)

@@ -20,9 +20,12 @@ public static class TextReportRenderer
         s.Append(sum.Critical).Append(" critical, ").Append(sum.Warning).Append(" warning, ").Append(sum.Info)
             .Append(" info · ").Append(sum.ChecksRun).Append(" checks run, ").Append(sum.ChecksSkipped).Append(" skipped\n");
 
+        AppendIncidents(s, report, colour);
+
+        var unassigned = IncidentText.Unassigned(report);
         foreach (var severity in new[] { "critical", "warning", "info" })
         {
-            var group = report.Findings.Where(f => f.Severity == severity).ToList();
+            var group = unassigned.Where(f => f.Severity == severity).ToList();
             if (group.Count == 0)
             {
                 continue;
@@ -31,10 +34,8 @@ public static class TextReportRenderer
             s.Append('\n').Append(Paint(severity.ToUpperInvariant(), severity, colour)).Append('\n');
             foreach (var f in group)
             {
-                var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
-                s.Append("  ").Append(f.Code).Append("  ").Append(f.Name.PadRight(38)).Append(' ').Append(ClusterText.Visible(subject)).Append('\n');
-                s.Append("      ").Append(ClusterText.Visible(f.Message)).Append('\n');
-                s.Append("      runbook: ").Append(ClusterText.Visible(f.RunbookUrl)).Append("  (llmd-doctor explain ").Append(f.Code).Append(")\n");
+                AppendFinding(s, f, null, null);
+                AppendRunbook(s, f.RunbookUrl, f.Code);
             }
         }
 
@@ -65,6 +66,69 @@ public static class TextReportRenderer
         AppendFlows(s, report.Flows);
         return KnownCredentials.Scrub(s.ToString());
     }
+
+    /// <summary>
+    /// The incidents first, one line each with its chain; then each incident's findings, root first, a finding repeated per
+    /// route collapsed into one entry naming the routes, and only the root's runbook (the one to follow).
+    /// </summary>
+    private static void AppendIncidents(StringBuilder s, Report report, bool colour)
+    {
+        if (report.Incidents.Count == 0)
+        {
+            return;
+        }
+
+        var chains = report.Incidents.Select(i => IncidentText.Chain(i.Chain)).ToList();
+        var width = chains.Max(c => c.Length);
+        s.Append("\nINCIDENTS\n");
+        for (var n = 0; n < report.Incidents.Count; n++)
+        {
+            var i = report.Incidents[n];
+            s.Append("  ").Append(i.Severity.PadRight(10)).Append(chains[n].PadRight(width)).Append("  ")
+                .Append(ClusterText.Visible(IncidentEntry.SubjectText(i.Root.Subject)));
+            if (IncidentText.Affected(i) is { Length: > 0 } affected)
+            {
+                s.Append(" · ").Append(ClusterText.Visible(affected));
+            }
+
+            s.Append(" · ").Append(i.Findings).Append(i.Findings == 1 ? " finding" : " findings").Append('\n');
+        }
+
+        foreach (var (i, chain) in report.Incidents.Zip(chains))
+        {
+            s.Append('\n').Append(Paint(i.Severity.ToUpperInvariant(), i.Severity, colour)).Append(" · ").Append(chain).Append(" · ")
+                .Append(ClusterText.Visible(IncidentEntry.SubjectText(i.Root.Subject))).Append(" · ").Append(i.Id).Append('\n');
+            foreach (var e in IncidentText.Entries(report, i))
+            {
+                AppendFinding(s, e.First, e.Entry.Routes, e.IsRoot ? null : e.Entry.CausedBy);
+                if (e.IsRoot)
+                {
+                    AppendRunbook(s, i.RunbookUrl, i.Runbook);
+                }
+            }
+        }
+    }
+
+    private static void AppendFinding(StringBuilder s, ReportFinding f, List<string>? routes, string? causedBy)
+    {
+        var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
+        s.Append("  ").Append(f.Code).Append("  ").Append(f.Name.PadRight(38)).Append(' ').Append(ClusterText.Visible(subject));
+        if (causedBy is not null)
+        {
+            s.Append("  ← ").Append(causedBy);
+        }
+
+        s.Append('\n');
+        if (routes is { Count: > 1 })
+        {
+            s.Append("      on ").Append(routes.Count).Append(" routes: ").Append(ClusterText.Visible(string.Join(", ", routes))).Append('\n');
+        }
+
+        s.Append("      ").Append(ClusterText.Visible(f.Message)).Append('\n');
+    }
+
+    private static void AppendRunbook(StringBuilder s, string url, string code) =>
+        s.Append("      runbook: ").Append(ClusterText.Visible(url)).Append("  (llmd-doctor explain ").Append(code).Append(")\n");
 
     /// <summary>The match's conditions besides the path: <c>(Exact) [header X-Gateway-Model-Name=m] [POST]</c>; cluster strings shown as data (<see cref="ClusterText.Visible"/>).</summary>
     private static void AppendConditions(StringBuilder s, ReportFlow f)

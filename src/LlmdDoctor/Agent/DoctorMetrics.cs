@@ -46,6 +46,20 @@ public static class DoctorMetrics
             }
         }
 
+        // Issue 19: one series per incident, so the alerts page once per root cause. Every label is bounded: the id and
+        // subject are the root finding's (one per finding at most), codes are catalog codes (the root's and its symptoms').
+        var incidents = page.Gauge("llmd_doctor_incident",
+            "1 for each incident: a root-cause finding and the findings it explains (codes); the alerts fire once per incident.",
+            "id", "root_code", "root_name", "severity", "namespace", "kind", "resource", "codes", "runbook_url");
+        if (last is not null)
+        {
+            foreach (var i in last.Report.Incidents)
+            {
+                var codes = string.Join(",", i.Symptoms.Select(s => s.Code).Append(i.Root.Code).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+                incidents.Add(1, i.Id, i.Root.Code, i.Root.Name, i.Severity, i.Root.Subject.Namespace, i.Root.Subject.Kind, i.Root.Subject.Name, codes, i.RunbookUrl);
+            }
+        }
+
         var outcomes = last?.Run.Outcomes.OrderBy(o => o.Check, StringComparer.Ordinal).ToList() ?? [];
         var duration = page.Gauge("llmd_doctor_check_duration_seconds", "Duration of each check in the last cycle.", "check");
         foreach (var o in outcomes)

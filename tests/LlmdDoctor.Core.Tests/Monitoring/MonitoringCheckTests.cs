@@ -143,6 +143,11 @@ public sealed class MonitoringCheckTests
             {
                 Up = [Sample(0, ("job", "my-first-model/kserve-llm-isvc-vllm-engine"), ("namespace", ModelNs), ("pod", "qwen-kserve-0"), ("instance", "10.0.0.5:8000"))],
             })), "LLMD0505", "qwen-kserve-0 (10.0.0.5:8000)"),
+            // The target family (evidence "target") is what links LLMD0505 to the LLMD0506 of the same family (incidents).
+            Fires("0505 EPP target down names the Endpoint Picker family", down, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
+            {
+                Up = [Sample(0, ("job", "qwen-epp-service"), ("namespace", ModelNs), ("pod", "qwen-epp-0"), ("instance", "10.0.0.6:9090"))],
+            })), "LLMD0505", "Endpoint Picker"),
 
             // LLMD0506
             Silent("0506 template pods are never judged by the live checks: no pods, no series expected", absent, () => Cluster(Manifests(), Facts(HealthyPrometheus() with { WorkloadSeries = [], Up = [] }))),

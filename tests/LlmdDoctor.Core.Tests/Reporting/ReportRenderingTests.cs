@@ -19,6 +19,50 @@ public sealed class ReportRenderingTests
         GoldenFile.Verify("report.json", ReportJson.Serialize(ReportSamples.Build()) + "\n");
 
     [Fact]
+    public void Seed_incident_text_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.txt", TextReportRenderer.Render(ReportSamples.SeedIncident()));
+
+    [Fact]
+    public void Seed_incident_markdown_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.md", MarkdownReportRenderer.Render(ReportSamples.SeedIncident()));
+
+    [Fact]
+    public void Seed_incident_json_matches_its_golden_file() =>
+        GoldenFile.Verify("report-incident.json", ReportJson.Serialize(ReportSamples.SeedIncident()) + "\n");
+
+    /// <summary>Issue 19: the report leads with one line per incident, the chain first; route repeats collapse into one entry.</summary>
+    [Fact]
+    public void Text_leads_with_the_incidents_and_collapses_route_repeats()
+    {
+        var text = TextReportRenderer.Render(ReportSamples.SeedIncident());
+        var lines = text.Split('\n');
+        var head = Array.IndexOf(lines, "INCIDENTS");
+        Assert.Equal("  critical  0204 → 0301 → 0401  Gateway openshift-ingress/maas-gateway · model Qwen/Qwen3-0.6B · 6 findings", lines[head + 1]);
+        Assert.Equal("  warning   0304                Gateway openshift-ingress/maas-gateway · 2 findings", lines[head + 2]);
+        Assert.True(text.IndexOf("INCIDENTS", StringComparison.Ordinal) < text.IndexOf("LLMD0204  ", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("  LLMD0401  ChatCompletionBodyLost", StringComparison.Ordinal));
+        Assert.Contains("  LLMD0401  ChatCompletionBodyLost                 Gateway openshift-ingress/maas-gateway  ← LLMD0301", lines);
+        Assert.Contains("      on 2 routes: my-first-model.maas-model-route.0, my-first-model.maas-model-route.1", lines);
+        // One runbook per incident: the root's.
+        Assert.Contains("runbooks/LLMD0204", text);
+        Assert.DoesNotContain("runbooks/LLMD0401", text);
+    }
+
+    [Fact]
+    public void Every_finding_of_a_report_belongs_to_one_of_its_incidents()
+    {
+        var report = ReportSamples.SeedIncident();
+        Assert.All(report.Findings, f => Assert.Single(report.Incidents, i => i.Id == f.Incident));
+        Assert.Equal(report.Findings.Count, report.Incidents.Sum(i => i.Findings));
+        var seed = report.Incidents[0];
+        Assert.Equal(["LLMD0204", "LLMD0301", "LLMD0401"], seed.Chain);
+        Assert.Equal("LLMD0204", seed.Runbook);
+        Assert.Equal(["openshift-ingress/maas-gateway"], seed.Gateways);
+        Assert.Equal(["LLMD0301 ← LLMD0204 ×2", "LLMD0302 ← LLMD0301 ×1", "LLMD0401 ← LLMD0301 ×2"],
+            seed.Symptoms.Select(s => $"{s.Code} ← {s.CausedBy} ×{s.Count}"));
+    }
+
+    [Fact]
     public void Text_has_no_colour_unless_asked_and_colours_severities_when_asked()
     {
         Assert.DoesNotContain("\u001b[", TextReportRenderer.Render(ReportSamples.Build()));
@@ -30,7 +74,7 @@ public sealed class ReportRenderingTests
     {
         using var doc = JsonDocument.Parse(ReportJson.Serialize(ReportSamples.Build()));
         var root = doc.RootElement;
-        Assert.Equal(["schemaVersion", "generatedAt", "source", "summary", "findings", "skipped", "flows"], Names(root));
+        Assert.Equal(["schemaVersion", "generatedAt", "source", "summary", "findings", "incidents", "skipped", "flows"], Names(root));
         Assert.Equal(1, root.GetProperty("schemaVersion").GetInt32());
         Assert.Equal("2026-11-22T10:00:00Z", root.GetProperty("generatedAt").GetString());
         Assert.Equal(["kind", "name"], Names(root.GetProperty("source")));
@@ -46,7 +90,7 @@ public sealed class ReportRenderingTests
 
         var first = root.GetProperty("findings")[0];
         Assert.Equal(
-            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen"],
+            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen", "incident"],
             Names(first));
         Assert.Equal("LLMD0401", first.GetProperty("code").GetString());
         Assert.Equal("ChatCompletionBodyLost", first.GetProperty("name").GetString());
@@ -56,6 +100,13 @@ public sealed class ReportRenderingTests
         Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
         Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
+
+        // Issue 19: every finding names its incident; the incident gives the root's runbook.
+        var incident = root.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("id").GetString() == first.GetProperty("incident").GetString());
+        Assert.Equal(["id", "severity", "root", "chain", "symptoms", "gateways", "models", "runbook", "runbookUrl", "findings"], Names(incident));
+        Assert.Equal(["code", "name", "severity", "subject", "routes", "count"], Names(incident.GetProperty("root")));
+        Assert.Equal("LLMD0401", incident.GetProperty("runbook").GetString());
+        Assert.Equal(4, root.GetProperty("incidents").GetArrayLength());
 
         Assert.Equal(["check", "reason"], Names(root.GetProperty("skipped")[0]));
         var flow = root.GetProperty("flows")[0];

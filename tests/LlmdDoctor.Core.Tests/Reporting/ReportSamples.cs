@@ -82,4 +82,44 @@ public static class ReportSamples
                 new FlowBackend(BackendKind.Service, "", "my-first-model", "qwen3-0-6b-kserve-workload-svc", 8000, 1, true)),
         ];
     }
+
+    /// <summary>
+    /// The seed story on maas-gateway: the EPP's certificate is not trusted (LLMD0204), both pool routes run
+    /// FULL_DUPLEX_STREAMED with fail-open (LLMD0301 per route) and lose the body (LLMD0401 per route), the workaround
+    /// misses the gateway (LLMD0302); beside it a standalone trailer warning per route (LLMD0304).
+    /// </summary>
+    public static Report SeedIncident()
+    {
+        var gateway = Subject.Gateway("openshift-ingress", "maas-gateway");
+        const string cluster = "outbound|9002||qwen3-0-6b-epp-service.my-first-model.svc.cluster.local";
+        Finding Probe(int rule, string probe, string path) => FindingCatalog.ChatCompletionBodyLost.At(gateway,
+            ("path", path), ("status", "400"), ("detail", "Field required"), ("modelsPath", "/my-first-model/qwen3-0-6b/v1/models"), ("modelsStatus", "200"),
+            ("route", $"my-first-model.maas-model-route.{rule}"), ("httpRoute", "my-first-model/maas-model-route"), ("gateway", gateway.Key),
+            ("probe", probe), ("model", "Qwen/Qwen3-0.6B")) with { Check = "probes.ChatCompletion" };
+        Finding Risk(int rule) => FindingCatalog.ExtProcBodyLossRisk.At(gateway,
+            ("route", $"my-first-model.maas-model-route.{rule}"), ("gateway", gateway.Key), ("mode", "FULL_DUPLEX_STREAMED"), ("envoyVersion", "1.34.1"),
+            ("eppCluster", cluster), ("issue", "envoy-ext-proc-full-duplex-fail-open-body-loss")) with { Check = "envoy.ExtProcBodyLoss" };
+        Finding Trailer(int rule) => FindingCatalog.ExtProcTrailerModeMissing.At(gateway,
+            ("route", $"my-first-model.maas-model-route.{rule}"), ("gateway", gateway.Key), ("mode", "request body mode FULL_DUPLEX_STREAMED"),
+            ("trailer", "request_trailer_mode")) with { Check = "envoy.ExtProcTrailers" };
+        var run = new CheckRun(
+            [
+                FindingCatalog.EndpointPickerUnreachableFromGateway.At(gateway, ("gateway", gateway.Key), ("cluster", cluster),
+                    ("detail", "upstream_cx_connect_fail=59 of upstream_cx_total=59; ssl.fail_verify_error=59 (the Endpoint Picker's certificate is not trusted)"))
+                    with { Check = "envoy.EndpointPickerReachable" },
+                Risk(0), Risk(1),
+                FindingCatalog.EnvoyFilterFixNotCovering.At(gateway, ("envoyFilter", "openshift-ingress/fix-extproc-body-mode"), ("patchedMode", "BUFFERED"),
+                    ("gateway", gateway.Key), ("mode", "FULL_DUPLEX_STREAMED")) with { Check = "envoy.EnvoyFilterCoverage" },
+                Probe(0, "completions", "/my-first-model/qwen3-0-6b/v1/completions"), Probe(1, "chat", "/my-first-model/qwen3-0-6b/v1/chat/completions"),
+                Trailer(0), Trailer(1),
+            ],
+            [],
+            [new CheckOutcome("probes.ChatCompletion", TimeSpan.FromMilliseconds(1), false, false)]);
+        return new ReportBuilder
+        {
+            Source = new ReportSource { Kind = "simulator", Name = "seed-rhoai" },
+            GeneratedAt = At,
+            RunbookBaseUrl = "http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks",
+        }.Build(run, Flows());
+    }
 }

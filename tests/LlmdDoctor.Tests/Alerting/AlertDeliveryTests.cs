@@ -97,7 +97,8 @@ public sealed class AlertDeliveryTests
             {
                 alerts = await AlertsAsync(http, amPort);
                 if (alerts.Any(a => Label(a, "alertname") == "LlmdChatCompletionBodyLost")
-                    && alerts.Any(a => Label(a, "alertname") == "LlmdDoctorFindingCritical")
+                    && alerts.Any(a => Label(a, "alertname") == "LlmdDoctorFindingCritical" && Label(a, "root_code") == "LLMD0306")
+                    && alerts.Any(a => Label(a, "alertname") == "LlmdDoctorFindingCritical" && Label(a, "root_code") == "LLMD0204")
                     && alerts.Any(a => Label(a, "alertname") == "LlmdDoctorHeartbeat"))
                 {
                     break;
@@ -106,16 +107,30 @@ public sealed class AlertDeliveryTests
                 await Task.Delay(500);
             }
 
-            var bodyLost = alerts.FirstOrDefault(a => Label(a, "alertname") == "LlmdChatCompletionBodyLost");
-            Assert.True(bodyLost.ValueKind == JsonValueKind.Object, $"LlmdChatCompletionBodyLost never reached Alertmanager; got {string.Join(", ", alerts.Select(a => Label(a, "alertname")))}");
+            var names = string.Join(", ", alerts.Select(a => $"{Label(a, "alertname")} {Label(a, "root_code")} {Label(a, "resource")}"));
+            var bodyLost = Assert.Single(alerts, a => Label(a, "alertname") == "LlmdChatCompletionBodyLost");
             Assert.Equal("maas-gateway", Label(bodyLost, "resource"));
-            Assert.Contains(alerts, a => Label(a, "alertname") == "LlmdDoctorFindingCritical" && Label(a, "code") == "LLMD0302");
+
+            // Issue 19: one alert per incident root. The EPP trust failure on maas-gateway explains LLMD0301, LLMD0302
+            // and LLMD0401 there and pages once (as the body loss), with the root's runbook; none of its symptoms pages.
+            var latest = ReportJson.Deserialize(await http.GetStringAsync($"{agentUrl}/report"))!;
+            var seed = latest.Incidents.Single(i => i.Symptoms.Any(s => s.Code == "LLMD0401"));
+            Assert.Equal(["LLMD0204", "LLMD0301", "LLMD0401"], seed.Chain);
+            Assert.Equal(seed.Id, Label(bodyLost, "id"));
+            Assert.Equal("LLMD0204", Label(bodyLost, "root_code"));
+            Assert.DoesNotContain(alerts, a => Label(a, "root_code") is "LLMD0301" or "LLMD0302" or "LLMD0401" or "LLMD0407");
+            var paged = alerts.Where(a => Label(a, "id").Length > 0).ToList();
+            Assert.True(paged.Count == paged.Select(a => Label(a, "id")).Distinct().Count(), $"an incident paged twice: {names}");
+            Assert.Single(alerts, a => Label(a, "alertname") == "LlmdDoctorFindingCritical" && Label(a, "root_code") == "LLMD0204" && Label(a, "resource") == "openshift-ai-inference");
+            Assert.Single(alerts, a => Label(a, "alertname") == "LlmdDoctorFindingCritical" && Label(a, "root_code") == "LLMD0306" && Label(a, "resource") == "openshift-ai-inference");
+            Assert.All(paged, a => Assert.Contains(latest.Incidents.Concat(first.Incidents), i => i.Id == Label(a, "id") && i.Root.Code == Label(a, "root_code")));
+
             var runbook = bodyLost.GetProperty("annotations").GetProperty("runbook_url").GetString()!;
-            Assert.Equal($"{agentUrl}/runbooks/LLMD0401", runbook);
+            Assert.Equal($"{agentUrl}/runbooks/LLMD0204", runbook);
             using (var page = await http.GetAsync(runbook))
             {
                 Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-                Assert.Contains("<h1>LLMD0401 ChatCompletionBodyLost</h1>", await page.Content.ReadAsStringAsync());
+                Assert.Contains("<h1>LLMD0204 EndpointPickerUnreachableFromGateway</h1>", await page.Content.ReadAsStringAsync());
             }
 
             Assert.All(alerts.Where(a => Label(a, "alertname") != "LlmdDoctorHeartbeat"), a =>

@@ -34,7 +34,7 @@ public sealed class AnalyzeCommandTests
     }
 
     [Theory]
-    [InlineData("text", "CRITICAL\n  LLMD0204")]
+    [InlineData("text", "\n  LLMD0204  EndpointPickerUnreachableFromGateway")]
     [InlineData("markdown", "| critical | LLMD0204 |")]
     [InlineData("json", "\"code\": \"LLMD0204\"")]
     public async Task Every_format_renders_and_fails_on_critical_by_default(string format, string expected)

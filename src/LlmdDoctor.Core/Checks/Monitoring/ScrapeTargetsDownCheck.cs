@@ -39,7 +39,7 @@ public sealed class ScrapeTargetsDownCheck : ICheck
             context.Report(FindingCatalog.ScrapeTargetsDown.At(owner.Subject,
                 ("job", job.Key.Job), ("down", down.Count.ToString(CultureInfo.InvariantCulture)),
                 ("total", job.Count().ToString(CultureInfo.InvariantCulture)),
-                ("namespace", job.Key.Namespace), ("owner", owner.Owner),
+                ("namespace", job.Key.Namespace), ("owner", owner.Owner), ("target", owner.RoleName),
                 ("targets", MonitoringCheckInputs.List(down.Select(s => $"{s.Label("pod")} ({s.Label("instance")})"))),
                 ("source", facts.Source)));
         }
