@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using LlmdDoctor.Cli;
-using LlmdDoctor.Collection;
-using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Reporting;
-using LlmdDoctor.Kubernetes;
-using LlmdDoctor.Simulator;
-using Microsoft.Extensions.Logging;
+using LlmdDoctor.Tests.Peers;
 using static LlmdDoctor.Tests.Peers.PeerProcesses;
 
 namespace LlmdDoctor.Tests.Alerting;
@@ -41,13 +36,9 @@ public sealed class AlertDeliveryTests
         var prometheusBin = Require("/usr/bin/prometheus", "prometheus");
         var alertmanagerBin = Require("/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
         var dir = Directory.CreateTempSubdirectory("llmd-alerts-");
-        var (amPort, promPort, agentPort) = (FreePort(), FreePort(), FreePort());
-        var agentUrl = $"http://127.0.0.1:{agentPort}";
+        var (amPort, promPort) = (FreePort(), FreePort());
         Process? alertmanager = null, prometheus = null;
-        using var stop = new CancellationTokenSource();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
-        Task<int>? agent = null;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, "am.yml"), "route: {receiver: sink, group_wait: 1s, group_interval: 1s}\nreceivers: [{name: sink}]\n");
@@ -55,39 +46,18 @@ public sealed class AlertDeliveryTests
                 $"--web.listen-address=127.0.0.1:{amPort}", "--cluster.listen-address=");
             await WaitReadyAsync(http, $"http://127.0.0.1:{amPort}/-/ready");
 
-            var user = DoctorConfigLoader.Load($"interval: 5s\nalertmanager: {{url: 'http://127.0.0.1:{amPort}'}}\nrunbookBaseUrl: '{agentUrl}/runbooks'\n", "test", new Dictionary<string, string?>());
-            var config = DemoCommand.ConfigFor(cluster, user, dir.FullName);
-            var connection = Kubeconfig.Parse(await File.ReadAllTextAsync(cluster.KubeconfigPath), cluster.KubeconfigPath).Connection(null);
-            using var source = new LiveClusterSource(connection, config, new ServiceAddresses(cluster.ServiceAddresses), "simulator", "seed-rhoai");
-            var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-            agent = AgentCommands.RunAgentAsync(settings, source, agentUrl, stop.Token, l => l.SetMinimumLevel(LogLevel.Warning));
+            await using var agent = await SimulatedAgent.StartAsync("seed-rhoai",
+                $"interval: 5s\nalertmanager: {{url: 'http://127.0.0.1:{amPort}'}}\nrunbookBaseUrl: '{{agent}}/runbooks'\n");
+            var agentUrl = agent.Url;
 
-            // The first cycle runs before Prometheus exists, so no heartbeat can be in Alertmanager yet.
-            Report? first = null;
-            for (var i = 0; i < 300 && first is null; i++)
-            {
-                try
-                {
-                    using var r = await http.GetAsync($"{agentUrl}/report");
-                    first = r.IsSuccessStatusCode ? ReportJson.Deserialize(await r.Content.ReadAsStringAsync()) : null;
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                if (first is null)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
-            Assert.NotNull(first);
+            // The first cycles run before Prometheus exists, so no heartbeat can be in Alertmanager yet.
+            var first = await agent.ReportAsync(http);
             var firstCodes = string.Join(", ", first.Findings.Select(f => $"{f.Code} {f.Subject.Name}: {f.Message}"));
             Assert.True(first.Findings.Any(f => f.Code == "LLMD0701"), $"first cycle without LLMD0701: {firstCodes}");
             Assert.True(first.Findings.Any(f => f.Code == "LLMD0401" && f.Subject.Name == "maas-gateway"), $"first cycle without LLMD0401: {firstCodes}");
 
             WriteRules(Path.Combine(dir.FullName, "rules.yml"));
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), PrometheusConfig($"{dir.FullName}/rules.yml", agentPort, amPort));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), PrometheusConfig($"{dir.FullName}/rules.yml", agent.Port, amPort));
             prometheus = Start(prometheusBin, $"--config.file={dir.FullName}/prometheus.yml", $"--storage.tsdb.path={dir.FullName}/tsdb",
                 $"--web.listen-address=127.0.0.1:{promPort}");
 
@@ -113,7 +83,7 @@ public sealed class AlertDeliveryTests
 
             // Issue 19: one alert per incident root. The EPP trust failure on maas-gateway explains LLMD0301, LLMD0302
             // and LLMD0401 there and pages once (as the body loss), with the root's runbook; none of its symptoms pages.
-            var latest = ReportJson.Deserialize(await http.GetStringAsync($"{agentUrl}/report"))!;
+            var latest = await agent.ReportAsync(http);
             var seed = latest.Incidents.Single(i => i.Symptoms.Any(s => s.Code == "LLMD0401"));
             Assert.Equal(["LLMD0204", "LLMD0301", "LLMD0401"], seed.Chain);
             Assert.Equal(seed.Id, Label(bodyLost, "id"));
@@ -144,7 +114,7 @@ public sealed class AlertDeliveryTests
             deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (!cleared && DateTime.UtcNow < deadline)
             {
-                var report = ReportJson.Deserialize(await http.GetStringAsync($"{agentUrl}/report"))!;
+                var report = await agent.ReportAsync(http);
                 cleared = report.Findings.All(f => f.Code != "LLMD0701");
                 if (!cleared)
                 {
@@ -156,12 +126,6 @@ public sealed class AlertDeliveryTests
         }
         finally
         {
-            await stop.CancelAsync();
-            if (agent is not null)
-            {
-                await agent.WaitAsync(TimeSpan.FromSeconds(10));
-            }
-
             await StopAsync(prometheus, alertmanager);
             dir.Delete(recursive: true);
         }
