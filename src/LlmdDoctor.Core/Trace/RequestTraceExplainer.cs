@@ -41,6 +41,17 @@ public static class RequestTraceExplainer
         };
     }
 
+    /// <summary>
+    /// The Envoy route the request takes (from the dump's own route table) and the HTTPRoute flow behind it, before
+    /// anything is sent: the command needs them to find the route's Endpoint Picker. Null where unknown.
+    /// </summary>
+    public static (EnvoyRoute? Route, RequestFlow? Flow) RouteOf(TraceEvidence e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var (_, route, flow) = Route(e);
+        return (route, flow);
+    }
+
     private static TraceHop Listener(TraceEvidence e)
     {
         var gw = e.Gateway;

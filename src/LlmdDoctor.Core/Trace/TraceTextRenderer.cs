@@ -45,7 +45,7 @@ public static class TraceTextRenderer
             text.Append("\nTIME\n");
             foreach (var phase in trace.Phases)
             {
-                text.Append(CultureInfo.InvariantCulture, $"  {phase.Name,-40} {phase.Milliseconds,8:0.0} ms\n");
+                text.Append(CultureInfo.InvariantCulture, $"  {phase.Name,-48} {phase.Milliseconds,8:0.0} ms\n");
             }
         }
 
