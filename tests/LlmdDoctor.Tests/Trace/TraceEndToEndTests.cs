@@ -109,4 +109,18 @@ public sealed class TraceEndToEndTests
         Assert.All(trace.Hops.SkipWhile(h => h.Id != "ext_proc"), h => Assert.Equal(HopVerdict.Skipped, h.Verdict));
         Assert.Contains("answered 404", Hop(trace, "model").Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_EPP_without_a_ready_pod_breaks_at_the_EPP_hop_with_its_503()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("epp-no-ready-pods"));
+        var trace = await TraceAsync(cluster, Spec("openshift-ingress/openshift-ai-inference", model: "Qwen/Qwen3-0.6B"));
+
+        Assert.True(trace.FirstBroken?.Id == "epp", Show(trace));
+        Assert.Equal("LLMD0406", trace.FirstBroken!.Code);
+        Assert.StartsWith("answers 503", trace.FirstBroken.Summary, StringComparison.Ordinal);
+        Assert.Equal(HopVerdict.Ok, Hop(trace, "gateway-epp").Verdict);
+        Assert.Equal(HopVerdict.Skipped, Hop(trace, "pod").Verdict);
+        Assert.Equal((HopVerdict.Broken, "LLMD0406"), (Hop(trace, "model").Verdict, Hop(trace, "model").Code));
+    }
 }
