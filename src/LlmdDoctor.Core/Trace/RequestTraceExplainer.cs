@@ -121,7 +121,7 @@ public static class RequestTraceExplainer
                 evidence, code), null, flow);
         }
 
-        evidence.Add($"Envoy route {Text.Of(route.Name)} (#{selection.Position} of virtual host {Text.Of(route.VirtualHost)}): {Text.Of(EnvoyRouteIdentity.Describe(route))} → cluster {Text.Of(route.Cluster ?? "(none)")}");
+        evidence.Add($"Envoy route {Text.Of(route.Name)} (#{selection.Position} of virtual host {Text.Of(route.VirtualHost)}): {Text.Of(EnvoyRouteIdentity.Describe(route with { Match = TypedMatch(route) }))} → cluster {Text.Of(route.Cluster ?? "(none)")}");
         var envoyFlow = e.Flows.FirstOrDefault(f => EnvoyRouteIdentity.IsRouteOf(f, route)) ?? e.Flows.FirstOrDefault(f => f.EnvoyRouteName == route.Name);
         if (flow is not null && envoyFlow is not null && !ReferenceEquals(flow, envoyFlow) && flow.EnvoyRouteName != route.Name)
         {
@@ -357,6 +357,13 @@ public static class RequestTraceExplainer
     }
 
     private static string Method(this ProbeResult result) => result.Target.Method;
+
+    /// <summary>The route's path condition by its Envoy field name (<see cref="EnvoyRoute.Match"/> folds path_separated_prefix into prefix).</summary>
+    private static string? TypedMatch(EnvoyRoute route) => route.PathMatch switch
+    {
+        { Kind: EnvoyPathMatchKind.PathSeparatedPrefix } p => $"path_separated_prefix:{p.Value}",
+        _ => route.Match,
+    };
 
     private static string Counters(UpstreamClusterStats s) => string.Create(CultureInfo.InvariantCulture,
         $"upstream_cx_total={s.ConnectionsTotal?.ToString(CultureInfo.InvariantCulture) ?? "?"} upstream_cx_connect_fail={s.ConnectFailures?.ToString(CultureInfo.InvariantCulture) ?? "?"} ssl.fail_verify_error={s.TlsVerifyFailures?.ToString(CultureInfo.InvariantCulture) ?? "?"} ssl.connection_error={s.TlsConnectionErrors?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
