@@ -59,6 +59,19 @@ public sealed class GatewayProber : IDisposable
     }
 
     /// <summary>
+    /// One request exactly as given (a trace's): <paramref name="target"/>'s method, URL and headers, the options' Host,
+    /// TLS trust and credential, <paramref name="body"/> as JSON. One attempt, timed per phase and sealed like every
+    /// probe (credential redacted); a 2xx answer is not judged as OpenAI JSON (the caller may have asked for anything).
+    /// </summary>
+    public async Task<ProbeResult> SendOnceAsync(ProbeTarget target, GatewayProbeOptions options, byte[]? body, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        var exchange = await _http.SendAsync(target, options, body, _settings.ExcerptBytes, cancellation).ConfigureAwait(false);
+        return ProbeSealer.Seal(exchange, options.Credential, ProbeAnswer.None, []);
+    }
+
+    /// <summary>
     /// The configured override wins; else the cluster's name if /v1/models lists it, else the first listed id
     /// (vLLM lists the base model before adapters); else the cluster's name unverified.
     /// </summary>

@@ -40,12 +40,17 @@ internal static class RouteConfigWalker
         }
 
         string? configName = null;
+        var ignorePort = false;
         var first = routes.Count;
         while (tokens.NextProperty(depth))
         {
             if (tokens.NameIs("name"u8))
             {
                 configName = tokens.ReadStringValue();
+            }
+            else if (Spelling(ref tokens, "ignore_port_in_host_matching"u8, "ignorePortInHostMatching"u8) != FieldSpelling.None)
+            {
+                ignorePort = ReadBool(ref tokens) == true;
             }
             else if (Spelling(ref tokens, "virtual_hosts"u8, "virtualHosts"u8) != FieldSpelling.None)
             {
@@ -63,12 +68,13 @@ internal static class RouteConfigWalker
             }
         }
 
-        // Proto JSON writes name (field 1) first; a hand-made dump may not.
+        // Proto JSON writes name (field 1) first and ignore_port_in_host_matching (field 14) after the virtual hosts;
+        // a hand-made dump may order them either way.
         for (var i = first; i < routes.Count; i++)
         {
-            if (routes[i].RouteConfig.Length == 0 && configName is not null)
+            if ((routes[i].RouteConfig.Length == 0 && configName is not null) || ignorePort)
             {
-                routes[i] = routes[i] with { RouteConfig = configName };
+                routes[i] = routes[i] with { RouteConfig = routes[i].RouteConfig.Length == 0 ? configName ?? "" : routes[i].RouteConfig, IgnorePortInHostMatching = ignorePort };
             }
         }
     }
@@ -83,6 +89,8 @@ internal static class RouteConfigWalker
 
         string? hostName = null;
         ExtProcPerRoute? hostExtProc = null;
+        IReadOnlyList<string> domains = [];
+        var domainsLate = false;
         var first = routes.Count;
         while (tokens.NextProperty(depth))
         {
@@ -90,13 +98,18 @@ internal static class RouteConfigWalker
             {
                 hostName = tokens.ReadStringValue();
             }
+            else if (tokens.NameIs("domains"u8))
+            {
+                domains = ReadDomains(ref tokens);
+                domainsLate = routes.Count > first;
+            }
             else if (tokens.NameIs("routes"u8))
             {
                 if (tokens.EnterArrayValue(out var elements))
                 {
                     while (tokens.NextElement(elements))
                     {
-                        routes.Add(RouteReader.Read(ref tokens, configName ?? "", hostName ?? ""));
+                        routes.Add(RouteReader.Read(ref tokens, configName ?? "", hostName ?? "", domains));
                     }
                 }
             }
@@ -113,10 +126,38 @@ internal static class RouteConfigWalker
         for (var i = first; i < routes.Count; i++)
         {
             var route = routes[i];
-            if ((route.ExtProc is null && hostExtProc is not null) || (route.VirtualHost.Length == 0 && hostName is not null))
+            if ((route.ExtProc is null && hostExtProc is not null) || (route.VirtualHost.Length == 0 && hostName is not null) || domainsLate)
             {
-                routes[i] = route with { ExtProc = route.ExtProc ?? hostExtProc, VirtualHost = route.VirtualHost.Length == 0 ? hostName ?? "" : route.VirtualHost };
+                routes[i] = route with
+                {
+                    ExtProc = route.ExtProc ?? hostExtProc,
+                    VirtualHost = route.VirtualHost.Length == 0 ? hostName ?? "" : route.VirtualHost,
+                    Domains = domains,
+                };
             }
         }
+    }
+
+    /// <summary>Most domains kept per virtual host: Istio writes a handful per host; a bound keeps a hostile dump small.</summary>
+    private const int DomainLimit = 1024;
+
+    /// <summary>With the current token the name of <c>domains</c>: its strings (one list shared by the host's routes).</summary>
+    private static IReadOnlyList<string> ReadDomains(ref JsonTokenStream tokens)
+    {
+        if (!tokens.EnterArrayValue(out var depth))
+        {
+            return [];
+        }
+
+        var domains = new List<string>();
+        while (tokens.NextElement(depth))
+        {
+            if (tokens.ScalarText() is { } domain && domains.Count < DomainLimit)
+            {
+                domains.Add(domain);
+            }
+        }
+
+        return domains;
     }
 }

@@ -46,6 +46,7 @@ internal static partial class RouteReader
         var kind = EnvoyValueMatchKind.Other;
         string? value = null;
         var invert = false;
+        var ignoreCase = false;
         while (tokens.NextProperty(depth))
         {
             if (tokens.NameIs("name"u8))
@@ -54,7 +55,7 @@ internal static partial class RouteReader
             }
             else if (Spelling(ref tokens, "string_match"u8, "stringMatch"u8) != FieldSpelling.None)
             {
-                (kind, value) = ReadStringMatcher(ref tokens);
+                (kind, value, ignoreCase) = ReadStringMatcher(ref tokens);
             }
             else if (Spelling(ref tokens, "exact_match"u8, "exactMatch"u8) != FieldSpelling.None)
             {
@@ -90,22 +91,27 @@ internal static partial class RouteReader
             }
         }
 
-        return name is null ? null : new EnvoyValueMatcher(name, kind, value, invert);
+        return name is null ? null : new EnvoyValueMatcher(name, kind, value, invert) { IgnoreCase = ignoreCase };
     }
 
     /// <summary>With the current token the name of a <c>type.matcher.v3.StringMatcher</c> property.</summary>
-    private static (EnvoyValueMatchKind Kind, string? Value) ReadStringMatcher(ref JsonTokenStream tokens)
+    private static (EnvoyValueMatchKind Kind, string? Value, bool IgnoreCase) ReadStringMatcher(ref JsonTokenStream tokens)
     {
         tokens.Expect();
         var result = (EnvoyValueMatchKind.Other, (string?)null);
+        var ignoreCase = false;
         if (!tokens.EnterObject(out var depth))
         {
-            return result;
+            return (EnvoyValueMatchKind.Other, null, false);
         }
 
         while (tokens.NextProperty(depth))
         {
-            if (tokens.NameIs("exact"u8))
+            if (Spelling(ref tokens, "ignore_case"u8, "ignoreCase"u8) != FieldSpelling.None)
+            {
+                ignoreCase = ReadBool(ref tokens) == true;
+            }
+            else if (tokens.NameIs("exact"u8))
             {
                 result = (EnvoyValueMatchKind.Exact, tokens.ReadStringValue());
             }
@@ -131,7 +137,7 @@ internal static partial class RouteReader
             }
         }
 
-        return result;
+        return (result.Item1, result.Item2, ignoreCase);
     }
 
     /// <summary>With the current token the name of <c>metadata</c>: <c>filter_metadata.istio.config</c> when it is a string of bounded length.</summary>

@@ -15,12 +15,12 @@ internal static partial class RouteReader
     /// With the current token a route element's start (a non-object reads as a route with no fields). The route is
     /// held in the buffer while it is read (<see cref="JsonTokenStream.HoldElement"/>).
     /// </summary>
-    public static EnvoyRoute Read(ref JsonTokenStream tokens, string routeConfig, string virtualHost)
+    public static EnvoyRoute Read(ref JsonTokenStream tokens, string routeConfig, string virtualHost, IReadOnlyList<string> domains)
     {
         tokens.HoldElement();
         try
         {
-            return ReadFields(ref tokens, routeConfig, virtualHost);
+            return ReadFields(ref tokens, routeConfig, virtualHost, domains);
         }
         finally
         {
@@ -30,10 +30,11 @@ internal static partial class RouteReader
 
     /// <summary>The route's fields; the proto rules of <see cref="ProtoField{T}"/> (snake_case first, last duplicate wins).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static EnvoyRoute ReadFields(ref JsonTokenStream tokens, string routeConfig, string virtualHost)
+    private static EnvoyRoute ReadFields(ref JsonTokenStream tokens, string routeConfig, string virtualHost, IReadOnlyList<string> domains)
     {
         string? name = null;
         string? match = null;
+        EnvoyPathMatch? pathMatch = null;
         string? cluster = null;
         string? istioConfig = null;
         var headers = new List<EnvoyValueMatcher>();
@@ -50,7 +51,7 @@ internal static partial class RouteReader
                 }
                 else if (tokens.NameIs("match"u8))
                 {
-                    match = ReadMatch(ref tokens, headers, query);
+                    (match, pathMatch) = ReadMatch(ref tokens, headers, query);
                 }
                 else if (tokens.NameIs("route"u8))
                 {
@@ -76,27 +77,37 @@ internal static partial class RouteReader
             Headers = headers.Count == 0 ? Array.Empty<EnvoyValueMatcher>() : headers,
             QueryParameters = query.Count == 0 ? Array.Empty<EnvoyValueMatcher>() : query,
             IstioConfig = istioConfig,
+            PathMatch = pathMatch,
+            Domains = domains,
         };
     }
 
-    /// <summary>With the current token the <c>match</c> property name: <c>prefix:/x</c>, <c>path:/x</c>, <c>regex:…</c>, or null.</summary>
+    /// <summary>
+    /// With the current token the <c>match</c> property name: <c>prefix:/x</c>, <c>path:/x</c>, <c>regex:…</c>, or null;
+    /// and the same path condition typed, with <c>case_sensitive</c>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static string? ReadMatch(ref JsonTokenStream tokens, List<EnvoyValueMatcher> headers, List<EnvoyValueMatcher> query)
+    private static (string? Match, EnvoyPathMatch? Path) ReadMatch(ref JsonTokenStream tokens, List<EnvoyValueMatcher> headers, List<EnvoyValueMatcher> query)
     {
         tokens.Expect();
         if (!tokens.EnterObject(out var depth))
         {
-            return null;
+            return (null, null);
         }
 
         string? prefix = null;
         string? path = null;
         ProtoField<string?> separated = default;
         ProtoField<string?> regex = default;
+        ProtoField<bool?> caseSensitive = default;
         while (tokens.NextProperty(depth))
         {
             FieldSpelling spelling;
-            if (tokens.NameIs("prefix"u8))
+            if ((spelling = Spelling(ref tokens, "case_sensitive"u8, "caseSensitive"u8)) != FieldSpelling.None)
+            {
+                caseSensitive.Set(spelling, ReadBool(ref tokens));
+            }
+            else if (tokens.NameIs("prefix"u8))
             {
                 prefix = tokens.ReadStringValue();
             }
@@ -126,11 +137,19 @@ internal static partial class RouteReader
             }
         }
 
-        return prefix is not null ? $"prefix:{prefix}"
+        var text = prefix is not null ? $"prefix:{prefix}"
             : path is not null ? $"path:{path}"
             : separated.Value is { } s ? $"prefix:{s}"
             : regex.Value is { } r ? $"regex:{r}"
             : null;
+        // RouteMatch.case_sensitive is a BoolValue whose absence means true (route_components.proto).
+        var sensitive = caseSensitive.Value ?? true;
+        var typed = prefix is not null ? new EnvoyPathMatch(EnvoyPathMatchKind.Prefix, prefix, sensitive)
+            : path is not null ? new EnvoyPathMatch(EnvoyPathMatchKind.Exact, path, sensitive)
+            : separated.Value is { } sp ? new EnvoyPathMatch(EnvoyPathMatchKind.PathSeparatedPrefix, sp, sensitive)
+            : regex.Value is { } rx ? new EnvoyPathMatch(EnvoyPathMatchKind.Regex, rx, sensitive)
+            : null;
+        return (text, typed);
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ public static class DoctorCommandLine
         root.Subcommands.Add(Explain(console));
         root.Subcommands.Add(Commands.Fix(console));
         root.Subcommands.Add(DemoCommand.Build(console));
+        root.Subcommands.Add(TraceCommand.Build(console));
         return root;
     }
 

@@ -22,26 +22,10 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
         var denied = (string?)null;
         foreach (var gateway in cluster.Gateways)
         {
-            // One ready pod per gateway is enough to see its config; all pods of a gateway get the same xDS.
-            var proxies = GatewayProxies.Of(cluster, gateway);
-            var pod = proxies.Pods.OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
-            if (pod is null)
+            if (await ReadGatewayAsync(cluster, gateway, cancellation).ConfigureAwait(false) is { } read)
             {
-                continue;
-            }
-
-            try
-            {
-                data.Add(await ReadPodAsync(gateway, pod, proxies.AdminPort, cancellation).ConfigureAwait(false));
-            }
-            catch (KubeForbiddenException ex)
-            {
-                denied ??= ex.Message;
-                data.Add(new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = $"port-forward denied: {ex.Message}" });
-            }
-            catch (KubeApiException ex)
-            {
-                data.Add(new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = ex.Message });
+                data.Add(read);
+                denied ??= read.Problem is { } p && p.StartsWith(DeniedPrefix, StringComparison.Ordinal) ? p[DeniedPrefix.Length..] : null;
             }
         }
 
@@ -54,6 +38,53 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
             : data.Count == 0 ? config
             : InputState.Unavailable(source, data.Select(d => d.StatsProblem ?? d.Problem).FirstOrDefault(p => p is not null) ?? "no /stats read");
         return new Result(data, config, stats);
+    }
+
+    private const string DeniedPrefix = "port-forward denied: ";
+
+    /// <summary>
+    /// One gateway's Envoy admin data from one of its pods (a ready one first: all pods of a gateway get the same
+    /// xDS); null when the gateway has no pod. A refused or failed port-forward is the data's <c>Problem</c>.
+    /// </summary>
+    public async Task<GatewayEnvoyData?> ReadGatewayAsync(ClusterSnapshot cluster, Gateway gateway, CancellationToken cancellation)
+    {
+        var proxies = GatewayProxies.Of(cluster, gateway);
+        var pod = proxies.Pods.OrderByDescending(p => p.IsReady).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault();
+        if (pod is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await ReadPodAsync(gateway, pod, proxies.AdminPort, cancellation).ConfigureAwait(false);
+        }
+        catch (KubeForbiddenException ex)
+        {
+            return new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = DeniedPrefix + ex.Message };
+        }
+        catch (KubeApiException ex)
+        {
+            return new GatewayEnvoyData(gateway.Metadata.Ns, gateway.Metadata.Name, pod.Metadata.Name) { Problem = ex.Message };
+        }
+    }
+
+    /// <summary>
+    /// The Endpoint Picker clusters' counters of the pod <paramref name="data"/> was read from, read again (a trace
+    /// reads them before and after its request, so the difference is that request's); null when they cannot be read.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Core.Envoy.UpstreamClusterStats>?> ReadEndpointPickerStatsAsync(ClusterSnapshot cluster, Gateway gateway, GatewayEnvoyData data, CancellationToken cancellation)
+    {
+        var proxies = GatewayProxies.Of(cluster, gateway);
+        if (proxies.Pods.FirstOrDefault(p => p.Metadata.Name == data.PodName) is not { } pod)
+        {
+            return null;
+        }
+
+        var (ns, adminPort) = (pod.Metadata.Ns, proxies.AdminPort);
+        var keep = GatewayEnvoyDataReader.EndpointPickerClusters(data);
+        var stats = await ReadAsync(ns, data.PodName, adminPort, "/stats", r => EnvoyStatsText.Parse(r, GatewayEnvoyDataReader.StatsFilter(keep)), cancellation).ConfigureAwait(false);
+        return stats is null ? null : GatewayEnvoyDataReader.WithStats(data with { UpstreamStats = null }, stats, null).UpstreamStats;
     }
 
     private async Task<GatewayEnvoyData> ReadPodAsync(Gateway gateway, Pod pod, int adminPort, CancellationToken cancellation)

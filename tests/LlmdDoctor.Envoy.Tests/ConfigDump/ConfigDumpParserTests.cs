@@ -106,7 +106,7 @@ public sealed class ConfigDumpParserTests
                 new EnvoyRoute("late.80", "vh", "ns.r.0", "path:/v1/completions", null, new ExtProcPerRoute(true, null, null, null)),
                 new EnvoyRoute("late.80", "vh", "ns.r.1", null, "c", new ExtProcPerRoute(false, ProcessingMode.Default with { RequestBody = BodySendMode.Buffered }, null, true)),
             ],
-            dump.Routes);
+            dump.Routes.Select(r => r with { PathMatch = null }));
     }
 
     [Fact]

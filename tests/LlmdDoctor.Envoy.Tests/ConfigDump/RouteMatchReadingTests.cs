@@ -75,3 +75,67 @@ public sealed class RouteMatchReadingTests
         Assert.Null(route.IstioConfig);
     }
 }
+
+/// <summary>
+/// What Envoy's route matching needs besides the matchers (envoy route_components.proto, route.proto): the typed path
+/// specifier with <c>case_sensitive</c>, the virtual host's <c>domains</c> and the route configuration's
+/// <c>ignore_port_in_host_matching</c>, whichever order the fields come in.
+/// </summary>
+public sealed class RouteTableReadingTests
+{
+    private static IReadOnlyList<EnvoyRoute> Read(string routeConfig)
+    {
+        var json = """{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.RoutesConfigDump","dynamic_route_configs":[{"route_config":"""
+            + routeConfig + "}]}]}";
+        var dump = ConfigDumpParser.Parse(new MemoryStream(Encoding.UTF8.GetBytes(json)), "test.json");
+        Assert.Null(dump.Problem);
+        return dump.Routes;
+    }
+
+    [Theory]
+    [InlineData("""{"prefix":"/a"}""", EnvoyPathMatchKind.Prefix, "/a", true)]
+    [InlineData("""{"path":"/a","case_sensitive":false}""", EnvoyPathMatchKind.Exact, "/a", false)]
+    [InlineData("""{"caseSensitive":true,"path_separated_prefix":"/m/v1"}""", EnvoyPathMatchKind.PathSeparatedPrefix, "/m/v1", true)]
+    [InlineData("""{"safe_regex":{"regex":"/v[0-9]+/.*"}}""", EnvoyPathMatchKind.Regex, "/v[0-9]+/.*", true)]
+    public void The_path_specifier_is_read_typed(string match, EnvoyPathMatchKind kind, string value, bool caseSensitive)
+    {
+        var route = Assert.Single(Read($$"""{"name":"rc","virtual_hosts":[{"name":"vh","domains":["*"],"routes":[{"name":"r","match":{{match}}}]}]}"""));
+        Assert.Equal(new EnvoyPathMatch(kind, value, caseSensitive), route.PathMatch);
+    }
+
+    [Fact]
+    public void A_match_without_a_path_specifier_has_no_typed_path()
+    {
+        var route = Assert.Single(Read("""{"name":"rc","virtual_hosts":[{"name":"vh","routes":[{"name":"r","match":{"headers":[]}}]}]}"""));
+        Assert.Null(route.PathMatch);
+        Assert.Empty(route.Domains);
+        Assert.False(route.IgnorePortInHostMatching);
+    }
+
+    [Fact]
+    public void Domains_and_ignore_port_reach_every_route_of_their_host_in_either_field_order()
+    {
+        var routes = Read("""
+            {"name":"https.443.https.gw.ns","virtual_hosts":[
+               {"name":"a","domains":["a.example.com","*.b.example.com"],"routes":[{"name":"r1","match":{"prefix":"/"}},{"name":"r2","match":{"prefix":"/x"}}]},
+               {"routes":[{"name":"r3","match":{"prefix":"/"}}],"domains":["*"],"name":"b"}],
+             "ignore_port_in_host_matching":true}
+            """);
+        Assert.Equal(["r1", "r2", "r3"], routes.Select(r => r.Name));
+        Assert.Equal(["a.example.com", "*.b.example.com"], routes[0].Domains);
+        Assert.Same(routes[0].Domains, routes[1].Domains);
+        Assert.Equal(["*"], routes[2].Domains);
+        Assert.All(routes, r => Assert.True(r.IgnorePortInHostMatching));
+    }
+
+    [Fact]
+    public void A_string_match_with_ignore_case_is_read_as_such()
+    {
+        var route = Assert.Single(Read("""
+            {"name":"rc","virtual_hosts":[{"name":"vh","routes":[{"name":"r","match":{"prefix":"/",
+              "headers":[{"name":"x-a","string_match":{"exact":"Yes","ignore_case":true}},{"name":"x-b","string_match":{"exact":"No"}}]}}]}]}
+            """));
+        Assert.True(route.Headers[0].IgnoreCase);
+        Assert.False(route.Headers[1].IgnoreCase);
+    }
+}

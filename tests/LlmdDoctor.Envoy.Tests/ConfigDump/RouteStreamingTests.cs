@@ -141,7 +141,8 @@ public sealed class RouteStreamingTests
         var dump = ParseEveryWay(Dump(route));
 
         Assert.True(dump.Problem is null, $"{shape}: {dump.Problem}");
-        Assert.Equal(expected, Assert.Single(dump.Routes));
+        // The typed path is RouteTableReadingTests' subject; here the folded Match text stands for it.
+        Assert.Equal(expected, Assert.Single(dump.Routes) with { PathMatch = null });
     }
 
     [Fact]
