@@ -99,9 +99,11 @@ public static class DoctorConfigLoader
     {
         var parser = new Parser(new StringReader(yaml));
         var open = new Stack<(HashSet<string>? Keys, bool NextIsKey)>();
-        while (parser.MoveNext())
+        var line = 1L;
+        while (NextEvent(parser, origin, line))
         {
             var e = parser.Current!;
+            line = e.End.Line;
             var isChild = e is YamlDotNet.Core.Events.Scalar or YamlDotNet.Core.Events.AnchorAlias
                 or YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart;
             if (isChild && open.TryPop(out var parent))
@@ -136,6 +138,23 @@ public static class DoctorConfigLoader
                     open.Pop();
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The parser's next event. YamlDotNet 16.3.0's scanner throws InvalidOperationException on some malformed flow
+    /// mappings (a merge key glued to a scalar, then a line break; found by the fuzz harness) instead of a YamlException:
+    /// that too is invalid YAML, named after the last event read.
+    /// </summary>
+    private static bool NextEvent(Parser parser, string origin, long line)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ConfigException($"{origin}:{line}: invalid YAML: the YAML reader could not go on after this line");
         }
     }
 
@@ -242,7 +261,8 @@ public static class DoctorConfigLoader
             {
                 foreach (var key in o.Keys)
                 {
-                    var g = o.Child(key)!;
+                    // An override without settings (an empty value) says nothing: refused rather than silently ignored.
+                    var g = o.Child(key) ?? throw o.Error(key, "expected a mapping of url, caFile, insecureSkipVerify, credential");
                     RequireNamespacedName(o, key);
                     overrides[key] = new GatewayOverride
                     {
