@@ -11,17 +11,22 @@ namespace LlmdDoctor.Fuzz.Tests;
 /// </summary>
 public static class Fuzz
 {
-    /// <summary>The one seed of the suite. Change it to explore; a run that finds something names its own seed.</summary>
-    public const ulong Seed = 0x11D_D0C7;
+    /// <summary>
+    /// The one seed of the suite. To explore beyond it, set <c>LLMD_FUZZ_SEED</c> (a number) and <c>LLMD_FUZZ_SECONDS</c>;
+    /// a run that finds something names the CsCheck seed of the failing input.
+    /// </summary>
+    public static readonly ulong Seed = ulong.TryParse(Environment.GetEnvironmentVariable("LLMD_FUZZ_SEED"), out var seed) ? seed : 0x11D_D0C7;
 
-    /// <summary>Time each target may take in the suite: six targets stay well under 30 s together.</summary>
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+    /// <summary>Time each target may take: in the suite 3 s, so the six targets stay well under 30 s together.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("LLMD_FUZZ_SECONDS"), out var seconds) ? seconds : 3);
 
     public static void Check<T>(Gen<T> gen, Action<T> property, int iterations, Func<T, string> print)
     {
         var pcg = new PCG(1, Seed);
         var clock = Stopwatch.StartNew();
-        for (var i = 0; i < iterations && clock.Elapsed < Budget; i++)
+        var exploring = Environment.GetEnvironmentVariable("LLMD_FUZZ_SECONDS") is not null;
+        for (var i = 0; (i < iterations || exploring) && clock.Elapsed < Budget; i++)
         {
             var state = pcg.State;
             var input = gen.Generate(pcg, null, out _);
