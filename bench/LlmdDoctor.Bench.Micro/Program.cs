@@ -21,10 +21,47 @@ var config = ManualConfig.CreateMinimumViable()
     .AddExporter(JsonExporter.Full)
     .WithArtifactsPath(artifacts);
 BenchmarkRunner.Run<LlmdDoctor.Bench.Micro.MetricsRenderBench>(config);
+BenchmarkRunner.Run<LlmdDoctor.Bench.Micro.ReportServingBench>(config);
 return 0;
 
 namespace LlmdDoctor.Bench.Micro
 {
+    /// <summary>
+    /// /report of 5,000 findings, per request: rendered anew (what the agent did before issue 16 item 8) against the
+    /// bytes rendered once per cycle (AgentState.Page). The unit test asserts the rendering count and a memory bound;
+    /// the time and bytes allocated per request are measured here.
+    /// </summary>
+    [MemoryDiagnoser]
+    public class ReportServingBench
+    {
+        private CycleResult _cycle = null!;
+        private AgentState _state = null!;
+
+        [Params(5000)]
+        public int Findings { get; set; }
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            var findings = Enumerable.Range(0, Findings)
+                .Select(i => Core.Findings.FindingCatalog.SourceUnavailable.At(Core.Findings.Subject.Source($"Kubernetes API GET https://api/api/v1/namespaces/ns-{i % 97}/pods/pod-{i}"),
+                    ("source", $"pod-{i}"), ("reason", $"no answer within 30 s (request {i})"), ("checks", "envoy.ExtProcBodyLoss, gateway.Ready")))
+                .ToList();
+            var run = new CheckRun(findings, [], []);
+            var report = new ReportBuilder { Source = new ReportSource { Kind = "cluster", Name = "bench" }, GeneratedAt = DateTimeOffset.UnixEpoch }.Build(run, []);
+            _cycle = new CycleResult(new DoctorInputs(), run, report, TimeSpan.FromSeconds(1), DateTimeOffset.UnixEpoch);
+            _state = new AgentState();
+            _state.Complete(_cycle);
+            _ = _state.Page(ServedPage.Json);
+        }
+
+        [Benchmark(Baseline = true)]
+        public int RenderedPerRequest() => Encoding.UTF8.GetBytes(ReportJson.Serialize(_cycle.Report) + "\n").Length;
+
+        [Benchmark]
+        public long ServedFromTheCycle() => _state.Page(ServedPage.Json)!.Value.Length;
+    }
+
     /// <summary>
     /// /metrics for 1,000 model routes: the seed scenario's cycle (its findings, flows and Envoy data) plus probe
     /// results of 1,000 routes (GET /v1/models and POST chat each, all six phases), rendered by DoctorMetrics.Render.

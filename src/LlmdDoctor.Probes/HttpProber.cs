@@ -54,6 +54,7 @@ internal sealed class HttpProber : IDisposable
         var hostHeader = options.Host ?? uri.Authority;
         var serverName = tls ? options.Sni ?? HostOnly(options.Host) ?? host : null;
         var clock = new ProbeClock(_time);
+        using var phase = Core.Telemetry.CollectionProgress.Enter($"probe {target.Method} {uri.GetLeftPart(UriPartial.Path)} of Gateway {target.GatewayNamespace}/{target.GatewayName}");
         var connector = new ProbeConnector(host, uri.Port, serverName, tls ? new CertificateTrust(options.CaFile, options.InsecureSkipVerify) : null, clock);
         using var activity = Core.Telemetry.DoctorActivity.Source.StartActivity($"probe {target.Method} {target.Kind}", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("http.request.method", target.Method);

@@ -14,6 +14,7 @@ public static class FaultMatrix
         .. MonitoringCases.All,
         .. ConfigCases.All,
         .. AgentCases.All,
+        .. CycleDeadlineCases.All,
         .. SecretCases.All,
         .. OutputCases.All,
     ];

@@ -50,8 +50,10 @@ public static partial class YamlJson
     {
         var parser = new Parser(new StringReader(yaml));
         var depth = 0;
-        while (parser.MoveNext())
+        var last = Mark.Empty;
+        while (NextEvent(parser, last))
         {
+            last = parser.Current!.End;
             switch (parser.Current)
             {
                 case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
@@ -65,6 +67,24 @@ public static partial class YamlJson
                     depth--;
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The parser's next event. YamlDotNet 16.3.0's scanner throws InvalidOperationException on some malformed flow
+    /// mappings (<c>{a: 1, b&lt;&lt;: *a⏎c: 2}</c>, found by the fuzz harness) instead of a YamlException: that too is
+    /// malformed YAML, placed after the last event read. The events are read here before the model is loaded, so the
+    /// load never meets it.
+    /// </summary>
+    private static bool NextEvent(Parser parser, Mark last)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new YamlException(last, last, "the YAML reader could not go on after this point", ex);
         }
     }
 

@@ -68,6 +68,7 @@ public sealed partial class KubeClient : IDisposable
     internal async Task<JsonNode> GetJsonAsync(string pathAndQuery, string accept, CancellationToken cancellationToken)
     {
         var url = Url(pathAndQuery);
+        using var phase = Core.Telemetry.CollectionProgress.Enter($"Kubernetes API GET {url}");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
         try

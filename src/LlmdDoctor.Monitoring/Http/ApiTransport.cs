@@ -82,6 +82,7 @@ public sealed class ApiTransport : IDisposable
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl, pathAndQuery));
+        using var phase = Core.Telemetry.CollectionProgress.Enter($"GET {request.RequestUri!.GetLeftPart(UriPartial.Query)}");
         request.Headers.Authorization = header;
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         // One deadline for the whole exchange: connect, headers and every byte of the body.

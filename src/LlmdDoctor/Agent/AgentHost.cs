@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Text;
 using LlmdDoctor.Cli;
@@ -47,16 +48,8 @@ public static class AgentHost
             : state.Ready ? Text(ctx, 200, "ready\n")
             : state.Last is { NothingRead: not null } ? Text(ctx, 503, "not ready: the last cycle could not read any of the inventory (see /report)\n")
             : Text(ctx, 503, "no complete cycle yet\n")));
-        app.MapGet("/metrics", (RequestDelegate)(async ctx =>
-        {
-            var page = state.MetricsPage((last, counters) => DoctorMetrics.Render(last, counters, Version, Revision));
-            ctx.Response.ContentType = Monitoring.Exposition.MetricsPage.ContentType;
-            ctx.Response.ContentLength = page.Length;
-            foreach (var chunk in page)
-            {
-                await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
-            }
-        }));
+        app.MapGet("/metrics", (RequestDelegate)(ctx =>
+            Serve(ctx, state.Page(ServedPage.Metrics)!.Value, Monitoring.Exposition.MetricsPage.ContentType)));
         app.MapGet("/report", (RequestDelegate)(ctx =>
         {
             if (state.StandbyFor is { } leader)
@@ -64,19 +57,22 @@ public static class AgentHost
                 return Text(ctx, 503, $"standby: this replica does not probe; {leader} holds the lease (kubectl exec into that pod for its report)\n");
             }
 
-            if (state.Last is not { } last)
+            var format = ctx.Request.Query["format"].ToString();
+            (ServedPage Page, string ContentType)? served = format switch
             {
-                return Text(ctx, 503, $"no complete cycle yet{(state.LastError is { } e ? $": {e}" : "")}\n");
+                "" or "json" => (ServedPage.Json, "application/json"),
+                "text" => (ServedPage.Text, "text/plain; charset=utf-8"),
+                "markdown" => (ServedPage.Markdown, "text/markdown; charset=utf-8"),
+                _ => null,
+            };
+            if (served is not { } s)
+            {
+                return Text(ctx, 400, "unknown format: json, text or markdown\n");
             }
 
-            var format = ctx.Request.Query["format"].ToString();
-            return format switch
-            {
-                "" or "json" => Text(ctx, 200, ReportJson.Serialize(last.Report) + "\n", "application/json"),
-                "text" => Text(ctx, 200, TextReportRenderer.Render(last.Report)),
-                "markdown" => Text(ctx, 200, MarkdownReportRenderer.Render(last.Report), "text/markdown; charset=utf-8"),
-                _ => Text(ctx, 400, $"unknown format '{format}': json, text or markdown\n"),
-            };
+            return state.Page(s.Page) is { } page
+                ? Serve(ctx, page, s.ContentType)
+                : Text(ctx, 503, $"no complete cycle yet{(state.LastError is { } e ? $": {e}" : "")}\n");
         }));
         app.MapGet("/", (RequestDelegate)(ctx => WebView.Serve(ctx, "index.html")));
         app.MapGet("/ui/{file}", (RequestDelegate)(ctx => WebView.Serve(ctx, ctx.Request.RouteValues["file"]?.ToString() ?? "")));
@@ -103,6 +99,29 @@ public static class AgentHost
         }
 
         return s.ToString();
+    }
+
+    /// <summary>Largest piece of a page handed to the server at once.</summary>
+    private const int ServedChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// Writes bytes rendered once for the cycle (<see cref="AgentState.Page"/>). In pieces of
+    /// <see cref="ServedChunkBytes"/>, each flushed before the next: Kestrel copies what it is given into its pipe whole,
+    /// so a 4 MiB page written at once to a hundred slow clients would hold a hundred copies.
+    /// </summary>
+    private static async Task Serve(HttpContext ctx, ReadOnlySequence<byte> page, string contentType)
+    {
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = contentType;
+        ctx.Response.ContentLength = page.Length;
+        foreach (var segment in page)
+        {
+            for (var offset = 0; offset < segment.Length; offset += ServedChunkBytes)
+            {
+                var piece = segment.Slice(offset, Math.Min(ServedChunkBytes, segment.Length - offset));
+                await ctx.Response.Body.WriteAsync(piece, ctx.RequestAborted).ConfigureAwait(false);
+            }
+        }
     }
 
     private static Task Text(HttpContext ctx, int status, string body, string contentType = "text/plain; charset=utf-8")

@@ -2,21 +2,24 @@ using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Reporting;
 using LlmdDoctor.Core.Security;
+using LlmdDoctor.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Agent;
 
 /// <summary>
 /// Runs a cycle every interval (with up to 10 % jitter so replicas and restarts do not align). Each cycle has a
-/// deadline (<see cref="CycleDeadline"/>): a cycle that outlives it is cut, recorded as failed with the reason, and
-/// the next one starts on schedule, so a stalled peer never silences the agent.
+/// deadline (<c>limits.cycleDeadline</c>, default <see cref="CycleDeadline"/>): a cycle that outlives it is cut,
+/// recorded as failed with what it was still waiting on, and the next one starts on schedule, so a stalled peer never
+/// silences the agent; the next complete report names what stalled (LLMD0003).
 /// </summary>
 public sealed partial class AgentLoop(
     DoctorConfig config, ReportPolicy policy, IInputSource source, AgentState state, TimeProvider time, ILogger logger,
     Kubernetes.LeaseElector? elector = null, TimeSpan? cycleDeadline = null)
 {
     private readonly FindingTracker _tracker = new();
-    private readonly TimeSpan _cycleDeadline = cycleDeadline ?? CycleDeadline(config.Interval);
+    private CycleCut? _lastCut;
+    private readonly TimeSpan _cycleDeadline = cycleDeadline ?? config.Limits.CycleDeadline ?? CycleDeadline(config.Interval);
 
     /// <summary>
     /// Twice the interval, at least 5 minutes: long enough for a large cluster's paged lists (each bounded by the
@@ -37,23 +40,37 @@ public sealed partial class AgentLoop(
             }
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            deadline.CancelAfter(_cycleDeadline);
+            var progress = CollectionProgress.Track();
+            CycleCut? cut = null;
+
+            // What is still running is read when the deadline fires, before the cancellation unwinds it.
+            using var timer = time.CreateTimer(_ =>
+            {
+                Volatile.Write(ref cut, new CycleCut(time.GetUtcNow(), _cycleDeadline, progress.Waiting(), progress.WaitingCount));
+                deadline.Cancel();
+            }, null, _cycleDeadline, Timeout.InfiniteTimeSpan);
             try
             {
-                var result = await cycle.RunAsync(source, CheckRegistry.All, deadline.Token).ConfigureAwait(false);
+                var result = await cycle.RunAsync(source, CheckRegistry.All, deadline.Token, _lastCut).ConfigureAwait(false);
                 state.Complete(result);
+                _lastCut = null;
                 LogCycle(logger, result.Duration.TotalMilliseconds, result.Report.Summary.Critical, result.Report.Summary.Warning, result.Report.Summary.Info);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 break;
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && Volatile.Read(ref cut) is { } c)
             {
                 // Every collector honours the token (HTTP bodies included), so the cut cycle has ended when we get here.
-                var reason = $"the cycle did not finish within its {_cycleDeadline.TotalSeconds:0.#} s deadline (collecting from {source.Kind} {source.Name} stalled); cut and retried next interval";
-                state.Fail(KnownCredentials.Scrub(reason));
-                LogCycleFailed(logger, "deadline", KnownCredentials.Scrub(reason));
+                // The next complete report carries what stalled as LLMD0003 (DoctorCycle.Stalled).
+                _lastCut = c;
+                var reason = KnownCredentials.Scrub($"the cycle did not finish within its {c.Deadline.TotalSeconds:0.#} s deadline; still waiting on: "
+                    + (c.Waiting.Count == 0 ? $"collecting from {source.Kind} {source.Name}" : string.Join("; ", c.Waiting.Select(w => w.What)))
+                    + (c.WaitingCount > c.Waiting.Count ? $" and {c.WaitingCount - c.Waiting.Count} more" : "")
+                    + "; cut, reported as LLMD0003 in the next report, retried next interval");
+                state.Fail(reason);
+                LogCycleFailed(logger, "deadline", reason);
             }
             catch (Exception ex)
             {

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Checks;
+using LlmdDoctor.Core.Findings;
 using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Core.Security;
+using LlmdDoctor.Core.Telemetry;
 
 namespace LlmdDoctor.Agent;
 
@@ -25,19 +28,39 @@ public sealed class SourceUnreachableException(string message, Exception? inner 
 /// Set when no inventory input could be read (every list forbidden or unavailable): why, one reason per input. Such a
 /// run is never healthy: the CLI exits 3 and the agent is not ready, whatever the findings say.
 /// </param>
+/// <summary>A cycle cut at its deadline: when, the deadline, and the innermost phases it was still waiting on.</summary>
+/// <param name="WaitingCount">How many phases were running; <paramref name="Waiting"/> names at most <see cref="CollectionProgress.MaxNamed"/>.</param>
+public sealed record CycleCut(DateTimeOffset At, TimeSpan Deadline, IReadOnlyList<StalledPhase> Waiting, int WaitingCount);
+
 public sealed record CycleResult(DoctorInputs Inputs, CheckRun Run, Report Report, TimeSpan Duration, DateTimeOffset FinishedAt, string? NothingRead = null);
 
 /// <summary>One pass: collect → run every check → apply the policy → build the report.</summary>
 public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimeProvider time, FindingTracker? tracker = null)
 {
-    public async Task<CycleResult> RunAsync(IInputSource source, IReadOnlyList<ICheck> checks, CancellationToken cancellation)
+    /// <param name="previousCut">The previous cycle, when its deadline cut it: what it waited on is reported as LLMD0003.</param>
+    public async Task<CycleResult> RunAsync(IInputSource source, IReadOnlyList<ICheck> checks, CancellationToken cancellation, CycleCut? previousCut = null)
     {
         using var activity = Core.Telemetry.DoctorActivity.Source.StartActivity("cycle");
         activity?.SetTag("llmd.source", $"{source.Kind} {source.Name}");
         var started = Stopwatch.GetTimestamp();
-        var inputs = await source.CollectAsync(cancellation).ConfigureAwait(false);
-        var run = await new CheckRunner(config.Limits.CheckTimeout).RunAsync(checks, inputs, cancellation).ConfigureAwait(false);
+        DoctorInputs inputs;
+        using (CollectionProgress.Enter($"collecting from {source.Kind} {source.Name}"))
+        {
+            inputs = await source.CollectAsync(cancellation).ConfigureAwait(false);
+        }
+
+        CheckRun run;
+        using (CollectionProgress.Enter("running the checks"))
+        {
+            run = await new CheckRunner(config.Limits.CheckTimeout).RunAsync(checks, inputs, cancellation).ConfigureAwait(false);
+        }
+
         var now = time.GetUtcNow();
+        if (previousCut is not null)
+        {
+            run = run with { Findings = [.. run.Findings, .. Stalled(previousCut, source)] };
+        }
+
         if (tracker is not null)
         {
             run = run with { Findings = tracker.Track(run.Findings, now) };
@@ -55,6 +78,24 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
         activity?.SetTag("llmd.findings.critical", report.Summary.Critical);
         activity?.SetTag("llmd.findings.warning", report.Summary.Warning);
         return new CycleResult(inputs, run, report, Stopwatch.GetElapsedTime(started), now, NothingRead(inputs.States));
+    }
+
+    /// <summary>
+    /// LLMD0003 for each phase a cut cycle was still waiting on (a Kubernetes list, an Envoy dump, a probe, a
+    /// Prometheus query), or for the whole source when it named no phase.
+    /// </summary>
+    public static IReadOnlyList<Finding> Stalled(CycleCut cut, IInputSource source)
+    {
+        var waiting = cut.Waiting.Count > 0 ? cut.Waiting : [new StalledPhase($"{source.Kind} {source.Name}", cut.Deadline)];
+        var more = cut.WaitingCount > cut.Waiting.Count ? $"; {cut.WaitingCount - cut.Waiting.Count} more phases were still running" : "";
+        return [.. waiting.Select(w =>
+        {
+            var what = KnownCredentials.Scrub(w.What);
+            return FindingCatalog.SourceUnavailable.At(Subject.Source(what),
+                ("source", what),
+                ("reason", $"no answer after {w.Waited.TotalSeconds:0.#} s, when the agent cycle of {cut.At.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z was cut at its {cut.Deadline.TotalSeconds:0.#} s deadline (limits.cycleDeadline){more}"),
+                ("checks", "every check of that cycle; this report is the next cycle's")) with { Check = "agent" };
+        })];
     }
 
     /// <summary>The inputs read from the Kubernetes API (the inventory the snapshot is built from).</summary>

@@ -39,7 +39,7 @@ public static class DoctorCommandLine
             return ExitCodes.UsageOrConfig;
         }
 
-        using var tracing = Agent.DoctorTracing.StartIfConfigured(console.Environment);
+        using var tracing = Agent.DoctorTracing.StartIfConfigured(console.Environment, console.Error);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error, EnableDefaultExceptionHandler = false }, cancellation)

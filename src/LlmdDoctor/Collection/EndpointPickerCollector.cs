@@ -35,6 +35,7 @@ public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan
     private async Task<EndpointPickerObservation> ObserveAsync(ClusterSnapshot cluster, IReadOnlyList<RequestFlow> flows, InferencePool pool, CancellationToken cancellation)
     {
         var ns = pool.Metadata.Ns;
+        using var phase = Core.Telemetry.CollectionProgress.Enter($"Endpoint Picker {ns}/{pool.PickerName} of InferencePool {ns}/{pool.Metadata.Name}");
         var extProc = addresses.Resolve(ns, pool.PickerName, pool.PickerPort, "https");
         var target = EndpointPickerHealthTarget.For(cluster, pool);
         var healthResults = new List<EndpointPickerHealth>();

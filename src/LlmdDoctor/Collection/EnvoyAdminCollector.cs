@@ -1,6 +1,7 @@
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Envoy;
+using LlmdDoctor.Core.Telemetry;
 using LlmdDoctor.Envoy.Admin;
 using LlmdDoctor.Envoy.ConfigDump;
 using LlmdDoctor.Kubernetes;
@@ -92,6 +93,7 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
         var ns = pod.Metadata.Ns;
         var name = pod.Metadata.Name;
         ConfigDump dump;
+        using (CollectionProgress.Enter($"Envoy admin /config_dump of pod {ns}/{name} (port-forward)"))
         using (var response = await client.PortForwardGetAsync(ns, name, adminPort, "/config_dump", maxDumpBytes, timeout, cancellation).ConfigureAwait(false))
         {
             dump = response.StatusCode == 200
@@ -118,6 +120,7 @@ public sealed class EnvoyAdminCollector(KubeClient client, long maxDumpBytes, Ti
     private async Task<T?> ReadAsync<T>(string ns, string pod, int adminPort, string path, Func<TextReader, T> parse, CancellationToken cancellation)
         where T : class
     {
+        using var phase = CollectionProgress.Enter($"Envoy admin {path} of pod {ns}/{pod} (port-forward)");
         try
         {
             using var response = await client.PortForwardGetAsync(ns, pod, adminPort, path, maxDumpBytes, timeout, cancellation).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.Probes;
 using LlmdDoctor.Core.Security;
+using LlmdDoctor.Core.Telemetry;
 using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Monitoring.Collection;
 using LlmdDoctor.Probes;
@@ -48,7 +49,8 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         LiveInventory inventory;
         try
         {
-            inventory = await new LiveInventoryCollector(_client, new LiveInventoryOptions { KeepObjects = true }).CollectAsync(cancellation).ConfigureAwait(false);
+            inventory = await InPhase("Kubernetes inventory lists",
+                () => new LiveInventoryCollector(_client, new LiveInventoryOptions { KeepObjects = true }).CollectAsync(cancellation)).ConfigureAwait(false);
         }
         catch (ClusterUnreachableException ex)
         {
@@ -60,17 +62,19 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         var flows = RequestFlowMap.Build(snapshot);
         var states = new Dictionary<CheckInput, InputState>(inventory.Inputs);
 
-        var envoyTask = new EnvoyAdminCollector(_client, _config.Limits.MaxDumpBytes, _config.Probe.Timeout).CollectAsync(snapshot, cancellation);
-        var credentials = await ReadCredentialsAsync(cancellation).ConfigureAwait(false);
-        var probesTask = ProbeAsync(snapshot, flows, credentials, cancellation);
+        var envoyTask = InPhase("Envoy admin of every gateway",
+            () => new EnvoyAdminCollector(_client, _config.Limits.MaxDumpBytes, _config.Probe.Timeout).CollectAsync(snapshot, cancellation));
+        var credentials = await InPhase("probe credentials (Secrets)", () => ReadCredentialsAsync(cancellation)).ConfigureAwait(false);
+        var probesTask = InPhase("probes through every gateway", () => ProbeAsync(snapshot, flows, credentials, cancellation));
         // Service DNS names resolve only inside the cluster: from a laptop, say so instead of reporting every EPP as down.
         var eppTask = _inCluster || _addresses.Mapped
-            ? new EndpointPickerCollector(_addresses, _config.Probe.Timeout).CollectAsync(snapshot, flows, cancellation)
+            ? InPhase("Endpoint Picker conversations", () => new EndpointPickerCollector(_addresses, _config.Probe.Timeout).CollectAsync(snapshot, flows, cancellation))
             : Task.FromResult<(IReadOnlyList<Core.EndpointPicker.EndpointPickerObservation>, InputState)>(
                 ([], InputState.NotCollected("Endpoint Pickers are dialled by their Service DNS names, which resolve only inside the cluster (run the agent in the cluster)")));
         var promToken = _config.Prometheus?.TokenSecret is { } ts ? await ReadSecretAsync(ts, cancellation).ConfigureAwait(false) : null;
         var grafanaToken = _config.Grafana?.Credential is { } gs ? await ReadSecretAsync(gs, cancellation).ConfigureAwait(false) : null;
-        var monitoringTask = new MonitoringCollector(DoctorSettings.Monitoring(_config, promToken, grafanaToken)).CollectAsync(snapshot, cancellation);
+        var monitoringTask = InPhase("monitoring (Prometheus, Grafana, Alertmanager)",
+            () => new MonitoringCollector(DoctorSettings.Monitoring(_config, promToken, grafanaToken)).CollectAsync(snapshot, cancellation));
 
         var envoy = await envoyTask.ConfigureAwait(false);
         states[CheckInput.EnvoyConfig] = envoy.Config;
@@ -99,6 +103,13 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
                 GatewaysWithCredential = _config.Gateways.Overrides.Where(kv => kv.Value.Credential is not null).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal),
             },
         };
+    }
+
+    /// <summary>Runs one part of the collection as a phase, so a cycle cut at its deadline can name it (<see cref="CollectionProgress"/>).</summary>
+    private static async Task<T> InPhase<T>(string what, Func<Task<T>> work)
+    {
+        using var phase = CollectionProgress.Enter(what);
+        return await work().ConfigureAwait(false);
     }
 
     private async Task<ProbeResults> ProbeAsync(ClusterSnapshot snapshot, IReadOnlyList<RequestFlow> flows, IReadOnlyDictionary<string, ProbeCredential> credentials, CancellationToken cancellation)

@@ -94,4 +94,10 @@ public sealed record LimitsConfig
     public long MaxDumpBytes { get; init; } = 256L * 1024 * 1024;
     public int ProbeHistory { get; init; } = 20;
     public TimeSpan CheckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one agent cycle may take before it is cut and what it still waited on is reported; null: twice the
+    /// interval, at least 5 minutes.
+    /// </summary>
+    public TimeSpan? CycleDeadline { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmdDoctor.Core.Findings;
+using LlmdDoctor.Core.Io;
 using LlmdDoctor.Core.Reporting;
 using LlmdDoctor.Core.Security;
 using YamlDotNet.Core;
@@ -28,14 +29,22 @@ public static class DoctorConfigLoader
         ["LLMD_DOCTOR_GRAFANA_URL"] = "grafana.url",
         ["LLMD_DOCTOR_ALERTMANAGER_URL"] = "alertmanager.url",
         ["LLMD_DOCTOR_RUNBOOK_BASE_URL"] = "runbookBaseUrl",
+        ["LLMD_DOCTOR_CYCLE_DEADLINE"] = "limits.cycleDeadline",
     };
+
+    /// <summary>Largest configuration file read; a ConfigMap holds at most 1 MiB anyway.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Deepest nesting accepted; the configuration itself nests four levels.</summary>
+    public const int MaxDepth = 32;
 
     public static DoctorConfig LoadFile(string path, IReadOnlyDictionary<string, string?>? environment = null)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            // Not File.ReadAllText: a FIFO would block the start-up forever and a huge file would be held whole.
+            text = BoundedFile.ReadAllText(path, MaxFileBytes);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -50,6 +59,7 @@ public static class DoctorConfigLoader
         YamlMappingNode root;
         try
         {
+            CheckShape(yaml, origin);
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
             root = stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" }
@@ -61,20 +71,94 @@ public static class DoctorConfigLoader
         {
             throw new ConfigException($"{origin}:{ex.Start.Line}:{ex.Start.Column}: invalid YAML: {ex.InnerException?.Message ?? ex.Message}");
         }
+        catch (ArgumentException ex)
+        {
+            // YamlDotNet reports some malformed mappings this way; CheckShape catches the known ones with their line first.
+            throw new ConfigException($"{origin}: invalid YAML: {ex.Message}");
+        }
 
+        var fromEnvironment = new Dictionary<YamlNode, string>(ReferenceEqualityComparer.Instance);
         foreach (var (variable, key) in EnvironmentKeys)
         {
             var value = environment is null ? Environment.GetEnvironmentVariable(variable) : environment.GetValueOrDefault(variable);
             if (!string.IsNullOrEmpty(value))
             {
-                Set(root, key.Split('.'), value);
+                fromEnvironment[Set(root, key.Split('.'), value)] = variable;
             }
         }
 
-        return new Reader(origin).Read(root);
+        return new Reader(origin, fromEnvironment).Read(root);
     }
 
-    private static void Set(YamlMappingNode root, string[] path, string value)
+    /// <summary>
+    /// Walks the parser's events before the representation model is built (it recurses once per level): nesting
+    /// deeper than <see cref="MaxDepth"/>, a duplicate key and a key that is not a single value are errors with their
+    /// line, never a stack overflow, an exception from a dictionary or a silently ignored key.
+    /// </summary>
+    private static void CheckShape(string yaml, string origin)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var open = new Stack<(HashSet<string>? Keys, bool NextIsKey)>();
+        var line = 1L;
+        while (NextEvent(parser, origin, line))
+        {
+            var e = parser.Current!;
+            line = e.End.Line;
+            var isChild = e is YamlDotNet.Core.Events.Scalar or YamlDotNet.Core.Events.AnchorAlias
+                or YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart;
+            if (isChild && open.TryPop(out var parent))
+            {
+                if (parent.Keys is not null && parent.NextIsKey)
+                {
+                    if (e is not YamlDotNet.Core.Events.Scalar key)
+                    {
+                        throw new ConfigException($"{origin}:{e.Start.Line}: a key must be a single value");
+                    }
+
+                    if (!parent.Keys.Add(key.Value))
+                    {
+                        throw new ConfigException($"{origin}:{e.Start.Line}: {key.Value}: duplicate key");
+                    }
+                }
+
+                open.Push((parent.Keys, parent.Keys is not null && !parent.NextIsKey));
+            }
+
+            switch (e)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (open.Count >= MaxDepth)
+                    {
+                        throw new ConfigException($"{origin}:{e.Start.Line}: nesting deeper than {MaxDepth} levels");
+                    }
+
+                    open.Push((e is YamlDotNet.Core.Events.MappingStart ? new HashSet<string>(StringComparer.Ordinal) : null, true));
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    open.Pop();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The parser's next event. YamlDotNet 16.3.0's scanner throws InvalidOperationException on some malformed flow
+    /// mappings (a merge key glued to a scalar, then a line break; found by the fuzz harness) instead of a YamlException:
+    /// that too is invalid YAML, named after the last event read.
+    /// </summary>
+    private static bool NextEvent(Parser parser, string origin, long line)
+    {
+        try
+        {
+            return parser.MoveNext();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ConfigException($"{origin}:{line}: invalid YAML: the YAML reader could not go on after this line");
+        }
+    }
+
+    private static YamlScalarNode Set(YamlMappingNode root, string[] path, string value)
     {
         var node = root;
         for (var i = 0; i < path.Length - 1; i++)
@@ -89,17 +173,19 @@ public static class DoctorConfigLoader
             node = map;
         }
 
-        node.Children[new YamlScalarNode(path[^1])] = new YamlScalarNode(value);
+        var scalar = new YamlScalarNode(value);
+        node.Children[new YamlScalarNode(path[^1])] = scalar;
+        return scalar;
     }
 
-    private sealed class Reader(string origin)
+    private sealed class Reader(string origin, IReadOnlyDictionary<YamlNode, string> fromEnvironment)
     {
         public DoctorConfig Read(YamlMappingNode root)
         {
             var m = new Map(this, root, "");
             var config = new DoctorConfig
             {
-                Interval = m.Duration("interval") ?? TimeSpan.FromSeconds(60),
+                Interval = m.Duration("interval", TimeSpan.FromSeconds(5), TimeSpan.FromHours(24)) ?? TimeSpan.FromSeconds(60),
                 Probe = m.Child("probe") is { } probe ? ReadProbe(probe) : new ProbeConfig(),
                 Gateways = m.Child("gateways") is { } gw ? ReadGateways(gw) : new GatewaySelection(),
                 Prometheus = m.Child("prometheus") is { } prom ? ReadPrometheus(prom) : null,
@@ -111,11 +197,6 @@ public static class DoctorConfigLoader
                 Limits = m.Child("limits") is { } l ? ReadLimits(l) : new LimitsConfig(),
             };
             m.RejectUnknown();
-            if (config.Interval < TimeSpan.FromSeconds(5))
-            {
-                throw m.Error("interval", "must be at least 5s");
-            }
-
             return config;
         }
 
@@ -163,9 +244,9 @@ public static class DoctorConfigLoader
         {
             var p = new ProbeConfig
             {
-                Timeout = m.Duration("timeout") ?? TimeSpan.FromSeconds(10),
+                Timeout = m.Duration("timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(10),
                 Concurrency = m.Int("concurrency", 1, 256) ?? 8,
-                SlowThreshold = m.Duration("slowThreshold") ?? TimeSpan.FromSeconds(5),
+                SlowThreshold = m.Duration("slowThreshold", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(5),
                 Model = m.String("model"),
                 Direct = m.Bool("direct") ?? true,
             };
@@ -180,7 +261,8 @@ public static class DoctorConfigLoader
             {
                 foreach (var key in o.Keys)
                 {
-                    var g = o.Child(key)!;
+                    // An override without settings (an empty value) says nothing: refused rather than silently ignored.
+                    var g = o.Child(key) ?? throw o.Error(key, "expected a mapping of url, caFile, insecureSkipVerify, credential");
                     RequireNamespacedName(o, key);
                     overrides[key] = new GatewayOverride
                     {
@@ -271,7 +353,8 @@ public static class DoctorConfigLoader
                 MaxBodyBytes = m.Int("maxBodyBytes", 256, 1024 * 1024) ?? 4 * 1024,
                 MaxDumpBytes = m.Int("maxDumpMegabytes", 1, 4096) is { } mb ? mb * 1024L * 1024 : 256L * 1024 * 1024,
                 ProbeHistory = m.Int("probeHistory", 1, 1000) ?? 20,
-                CheckTimeout = m.Duration("checkTimeout") ?? TimeSpan.FromSeconds(10),
+                CheckTimeout = m.Duration("checkTimeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)) ?? TimeSpan.FromSeconds(10),
+                CycleDeadline = m.Duration("cycleDeadline", TimeSpan.FromSeconds(5), TimeSpan.FromHours(48)),
             };
             m.RejectUnknown();
             return l;
@@ -284,8 +367,17 @@ public static class DoctorConfigLoader
 
             public IEnumerable<string> Keys => node.Children.Keys.OfType<YamlScalarNode>().Select(k => { _read.Add(k.Value!); return k.Value!; }).ToList();
 
+            /// <summary>
+            /// The error for one key, named where its value came from: the file and line, or the <c>LLMD_DOCTOR_*</c>
+            /// variable that overrode it (a line of the file would point at a value that is not the one read).
+            /// </summary>
             public ConfigException Error(string key, string reason)
             {
+                if (node.Children.TryGetValue(new YamlScalarNode(key), out var value) && reader.FromEnvironment.TryGetValue(value, out var variable))
+                {
+                    return new ConfigException($"environment variable {variable}: {Key(key)}: {reason}");
+                }
+
                 var at = node.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == key)?.Start ?? node.Start;
                 return new ConfigException($"{reader.Origin}:{at.Line}: {Key(key)}: {reason}");
             }
@@ -385,7 +477,8 @@ public static class DoctorConfigLoader
                 return n;
             }
 
-            public TimeSpan? Duration(string key)
+            /// <summary>A duration between <paramref name="min"/> and <paramref name="max"/>, both inclusive.</summary>
+            public TimeSpan? Duration(string key, TimeSpan min, TimeSpan max)
             {
                 var value = String(key);
                 if (value is null)
@@ -393,10 +486,21 @@ public static class DoctorConfigLoader
                     return null;
                 }
 
-                return TryParseDuration(value, out var d) && d > TimeSpan.Zero
-                    ? d
-                    : throw Error(key, $"'{value}' is not a duration (e.g. 500ms, 30s, 5m, 1h)");
+                if (!TryParseDuration(value, out var d))
+                {
+                    throw Error(key, $"'{value}' is not a duration (e.g. 500ms, 30s, 5m, 1h)");
+                }
+
+                return d < min ? throw Error(key, $"must be at least {Format(min)}")
+                    : d > max ? throw Error(key, $"'{value}' is longer than {Format(max)}, the most it may be")
+                    : d;
             }
+
+            private static string Format(TimeSpan d) =>
+                d.TotalHours >= 1 && d.TotalHours % 1 == 0 ? $"{d.TotalHours:0}h"
+                : d.TotalMinutes >= 1 && d.TotalMinutes % 1 == 0 ? $"{d.TotalMinutes:0}m"
+                : d.TotalSeconds >= 1 && d.TotalSeconds % 1 == 0 ? $"{d.TotalSeconds:0}s"
+                : $"{d.TotalMilliseconds:0}ms";
 
             public IReadOnlyList<string> StringList(string key) => Get(key) switch
             {
@@ -419,9 +523,14 @@ public static class DoctorConfigLoader
         }
 
         public string Origin => origin;
+
+        public IReadOnlyDictionary<YamlNode, string> FromEnvironment => fromEnvironment;
     }
 
-    /// <summary>Parses Prometheus-style durations: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>.</summary>
+    /// <summary>
+    /// Parses Prometheus-style durations: <c>500ms</c>, <c>30s</c>, <c>5m</c>, <c>1h</c>, a non-negative decimal number
+    /// and a unit. NaN, infinity, signs, exponents and anything beyond <see cref="TimeSpan.MaxValue"/> are not durations.
+    /// </summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
@@ -431,12 +540,22 @@ public static class DoctorConfigLoader
             : t.EndsWith('m') ? ("m", 60_000.0)
             : t.EndsWith('h') ? ("h", 3_600_000.0)
             : ("", 0.0);
-        if (unit.Length == 0 || !double.TryParse(t[..^unit.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+        var number = t[..^unit.Length];
+
+        // double.TryParse accepts "NaN" and "Infinity" whatever the styles: only digits and one point pass here.
+        if (unit.Length == 0 || number.Length == 0 || number.Any(c => c is not (>= '0' and <= '9' or '.'))
+            || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
         {
             return false;
         }
 
-        duration = TimeSpan.FromMilliseconds(n * factor);
+        var milliseconds = n * factor;
+        if (!double.IsFinite(milliseconds) || milliseconds >= TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            return false;
+        }
+
+        duration = TimeSpan.FromMilliseconds(milliseconds);
         return true;
     }
 }

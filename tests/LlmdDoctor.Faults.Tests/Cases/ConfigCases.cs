@@ -16,7 +16,8 @@ public static class ConfigCases
                 var path = Path.Combine(dir, "config.yaml");
                 await File.WriteAllTextAsync(path, yaml);
                 var outcome = await Harness.Cli.RunAsync(["check", "--config", path], env);
-                Expect.Exit(outcome, 2, $"{path}:", expected);
+                // A value from the environment is named by its variable, never by a line of the file it did not come from.
+                Expect.Exit(outcome, 2, env is null ? $"{path}:" : "llmd-doctor: environment variable ", expected);
                 Assert.Empty(outcome.Out);
             }
             finally
@@ -43,7 +44,7 @@ public static class ConfigCases
         Bad("a mapping where a value belongs", "runbookBaseUrl:\n  url: https://x\n", "1: runbookBaseUrl: expected a single value"),
         Bad("limit out of range", "limits:\n  maxBodyBytes: 10\n", "2: limits.maxBodyBytes: '10' is not a whole number between 256 and 1048576"),
         Bad("invalid YAML", "probe:\n  timeout: [5s\n", "invalid YAML"),
-        Bad("environment override with a bad value", "interval: 60s\n", "probe.timeout: 'ten' is not a duration",
+        Bad("environment override with a bad value", "interval: 60s\n", "environment variable LLMD_DOCTOR_PROBE_TIMEOUT: probe.timeout: 'ten' is not a duration",
             new Dictionary<string, string> { ["LLMD_DOCTOR_PROBE_TIMEOUT"] = "ten" }),
     ];
 }
