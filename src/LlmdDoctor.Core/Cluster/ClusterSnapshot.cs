@@ -16,6 +16,8 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<Service> Services { get; init; } = [];
     public IReadOnlyList<Pod> Pods { get; init; } = [];
     public IReadOnlyList<Deployment> Deployments { get; init; } = [];
+    public IReadOnlyList<StatefulSet> StatefulSets { get; init; } = [];
+    public IReadOnlyList<LeaderWorkerSet> LeaderWorkerSets { get; init; } = [];
     public IReadOnlyList<ConfigMap> ConfigMaps { get; init; } = [];
     public IReadOnlyList<SecretInfo> Secrets { get; init; } = [];
     public IReadOnlyList<LlmInferenceService> LlmInferenceServices { get; init; } = [];

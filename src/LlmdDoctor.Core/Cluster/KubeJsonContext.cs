@@ -17,6 +17,8 @@ namespace LlmdDoctor.Core.Cluster;
 [JsonSerializable(typeof(Service))]
 [JsonSerializable(typeof(Pod))]
 [JsonSerializable(typeof(Deployment))]
+[JsonSerializable(typeof(StatefulSet))]
+[JsonSerializable(typeof(LeaderWorkerSet))]
 [JsonSerializable(typeof(Namespace))]
 [JsonSerializable(typeof(ConfigMap))]
 [JsonSerializable(typeof(SecretInfo))]

@@ -19,6 +19,8 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
         Builtin("", "v1", "services", "Service", CheckInput.Services),
         Builtin("", "v1", "pods", "Pod", CheckInput.Pods),
         Builtin("apps", "v1", "deployments", "Deployment", CheckInput.Deployments),
+        Builtin("apps", "v1", "statefulsets", "StatefulSet", CheckInput.Deployments),
+        Optional("leaderworkerset.x-k8s.io", ["v1"], "leaderworkersets", "LeaderWorkerSet", CheckInput.Deployments),
         Builtin("", "v1", "configmaps", "ConfigMap", CheckInput.ConfigMaps),
         Builtin("", "v1", "secrets", "Secret", null),
         Optional("serving.kserve.io", ["v1alpha2", "v1alpha1"], "llminferenceservices", "LLMInferenceService", CheckInput.LlmInferenceServices),

@@ -31,6 +31,13 @@ public sealed class MonitoringCheckTests
         [.. Healthy().Where(o => !o.Contains("\"kind\":\"Pod\"", StringComparison.Ordinal) && (drop is null || !o.Contains(drop, StringComparison.Ordinal))),
             VllmDeployment(), EppDeployment(), .. extra];
 
+    /// <summary>The healthy cluster as applied manifests whose vLLM pods come from <paramref name="vllmWorkload"/> (a StatefulSet or LeaderWorkerSet).</summary>
+    private static List<string> ManifestsOf(string vllmWorkload, string? drop = null, params string[] extra) =>
+        [.. Manifests(drop, extra).Where(o => !o.Contains("\"name\":\"qwen-kserve\"", StringComparison.Ordinal)), vllmWorkload];
+
+    private const string LwsPodMonitorSelector =
+        """{"matchLabels":{"app.kubernetes.io/part-of":"llminferenceservice"},"matchExpressions":[{"key":"app.kubernetes.io/component","operator":"In","values":["llminferenceservice-workload-leader","llminferenceservice-workload-worker"]}]}""";
+
     private static List<string> PlainKubernetes(params string[] extra) =>
         [.. Healthy().Where(o => !o.Contains("openshift-monitoring", StringComparison.Ordinal)), Namespace("llm-d-monitoring"), .. extra];
 
@@ -75,6 +82,10 @@ public sealed class MonitoringCheckTests
                 smNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}""", pmNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}"""))), "LLMD0502", "monitoring=llm-d"),
             Fires("0502 plain Prometheus null namespace selectors = own namespace only", ns, () => Cluster(PlainKubernetes(PrometheusServer(smNamespaceSelector: "null", pmNamespaceSelector: "null"))), "LLMD0502", "only its own namespace llm-d-monitoring"),
             Silent("0502 healthy twin: plain Prometheus selects all namespaces", ns, () => Cluster(PlainKubernetes(PrometheusServer()))),
+            Fires("0502 applied manifests (no pods) in a namespace opted out of UWM: the template pods would not be scraped", ns,
+                () => Cluster(ManifestsOf(VllmStatefulSet(), "\"name\":\"my-first-model\",\"labels\":{}", Namespace(ModelNs, """{"openshift.io/user-monitoring":"false"}"""))),
+                "LLMD0502", "(read from the pod template of StatefulSet my-first-model/qwen-kserve-sts, the pod template of Deployment my-first-model/qwen-epp) and would not be scraped"),
+            Silent("0502 healthy twin: the same manifests in a namespace UWM watches", ns, () => Cluster(ManifestsOf(VllmStatefulSet()))),
 
             // LLMD0503
             Silent("0503 healthy: KServe monitors", missing, () => Cluster(Healthy())),
@@ -92,11 +103,30 @@ public sealed class MonitoringCheckTests
             Fires("0503 applied manifests, no ServiceMonitor: names the template pod", missing, () => Cluster(Manifests("ServiceMonitor")), "LLMD0503", "qwen-epp (pod template)"),
             Silent("0503 healthy twin: a Deployment scaled to zero makes no pods to cover", missing, () => Cluster(
                 [.. Manifests("PodMonitor").Where(o => !o.Contains("qwen-kserve", StringComparison.Ordinal)), VllmDeployment(replicas: 0)])),
+            Silent("0503 healthy: applied StatefulSet whose pod template the KServe PodMonitor reaches", missing, () => Cluster(ManifestsOf(VllmStatefulSet()))),
+            Fires("0503 applied StatefulSet, no PodMonitor: its template pods would not be scraped", missing, () => Cluster(ManifestsOf(VllmStatefulSet(), "PodMonitor")),
+                "LLMD0503", "read from the pod template of StatefulSet my-first-model/qwen-kserve-sts) and would not be scraped"),
+            Silent("0503 healthy twin: a StatefulSet scaled to zero makes no pods to cover", missing, () => Cluster(ManifestsOf(VllmStatefulSet(replicas: 0), "PodMonitor"))),
+            Silent("0503 healthy: applied LeaderWorkerSet whose leader and worker templates a PodMonitor reaches", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(), "PodMonitor", VllmPodMonitor(selector: LwsPodMonitorSelector)))),
+            Fires("0503 applied LeaderWorkerSet, a PodMonitor whose component list misses its leader/worker components", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet())), "LLMD0503", "read from the pod template of LeaderWorkerSet my-first-model/qwen-kserve-mn) and would not be scraped"),
+            Fires("0503 LeaderWorkerSet without leaderTemplate: the leader is made from the worker template", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(leaderTemplate: false))), "LLMD0503", "qwen-kserve-mn (leader pod template)"),
+            Silent("0503 healthy twin: a LeaderWorkerSet whose pods exist is not counted again by its templates", missing,
+                () => Cluster([.. Without("\"kind\":\"Pod\""), EppPod(), VllmLeaderWorkerSet(),
+                    VllmPod("qwen-kserve-mn-0", component: "llminferenceservice-workload", extraLabels: ",\"leaderworkerset.sigs.k8s.io/name\":\"qwen-kserve-mn\"")])),
             Silent("0503 healthy twin: running pods, so the template of their Deployment is not counted again", missing, () => Cluster(With(VllmDeployment(component: "llminferenceservice-workload-prefill")))),
 
             // LLMD0504
             Silent("0504 healthy: applied manifests, the KServe PodMonitor reaches the pod template", nothing, () => Cluster(Manifests())),
             Fires("0504 applied manifests, PodMonitor label mismatch: would not be scraped", nothing, () => Cluster(Manifests("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "would not be scraped"),
+            Silent("0504 healthy: a PodMonitor selecting the LWS leader by the labels the LWS controller adds (name, worker-index 0)", nothing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(), "PodMonitor", VllmPodMonitor(
+                    selector: """{"matchLabels":{"leaderworkerset.sigs.k8s.io/name":"qwen-kserve-mn","leaderworkerset.sigs.k8s.io/worker-index":"0"}}""")))),
+            Fires("0504 applied StatefulSet, PodMonitor label mismatch: judged from its template, would not be scraped", nothing,
+                () => Cluster(ManifestsOf(VllmStatefulSet(), "PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))),
+                "LLMD0504", "do not exist yet: judged from the pod template of StatefulSet my-first-model/qwen-kserve-sts"),
             Silent("0504 healthy: KServe monitors select pods and ports", nothing, () => Cluster(Healthy())),
             Fires("0504 PodMonitor label mismatch", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "matches no Pod"),
             Fires("0504 plain Prometheus: PodMonitor namespaceSelector looks elsewhere", nothing, () => Cluster([.. PlainKubernetes(PrometheusServer()).Where(o => !o.Contains("PodMonitor", StringComparison.Ordinal)),
