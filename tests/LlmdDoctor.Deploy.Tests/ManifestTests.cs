@@ -12,7 +12,7 @@ public sealed class ManifestTests
     /// <summary>What the checks read (src/LlmdDoctor.Kubernetes/Inventory/InventoryKind.cs), as group/resource.</summary>
     private static readonly string[] ReadResources =
     [
-        "/namespaces", "/pods", "/services", "/configmaps", "/secrets", "apps/deployments",
+        "/namespaces", "/pods", "/services", "/configmaps", "/secrets", "apps/deployments", "apps/statefulsets", "leaderworkerset.x-k8s.io/leaderworkersets",
         "gateway.networking.k8s.io/gateways", "gateway.networking.k8s.io/gatewayclasses", "gateway.networking.k8s.io/httproutes",
         "inference.networking.k8s.io/inferencepools", "inference.networking.x-k8s.io/inferencepools",
         "serving.kserve.io/llminferenceservices", "networking.istio.io/envoyfilters", "sailoperator.io/istios",
