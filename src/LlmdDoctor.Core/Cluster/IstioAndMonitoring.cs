@@ -184,6 +184,24 @@ public sealed class MonitorEndpoint
             yield return ("tlsConfig.keySecret", key.Name);
         }
     }
+
+    /// <summary>
+    /// Every ConfigMap key the endpoint reads (<c>tlsConfig.ca.configMap</c>, <c>tlsConfig.cert.configMap</c>), with the
+    /// field that names it. prometheus-operator rejects the monitor when the ConfigMap or its key is missing
+    /// (pkg/assets/store.go GetConfigMapKey, v0.93.0+24 @6adcebc).
+    /// </summary>
+    public IEnumerable<(string Field, KeyRef ConfigMap)> ConfigMapReferences()
+    {
+        if (TlsConfig?.Ca?.ConfigMap is { Name.Length: > 0 } ca)
+        {
+            yield return ("tlsConfig.ca.configMap", ca);
+        }
+
+        if (TlsConfig?.Cert?.ConfigMap is { Name.Length: > 0 } cert)
+        {
+            yield return ("tlsConfig.cert.configMap", cert);
+        }
+    }
 }
 
 public sealed class MonitorAuthorization
@@ -310,6 +328,12 @@ public sealed class GrafanaDatasourceBody
     public string? Type { get; set; }
     public string? Url { get; set; }
     public string? Access { get; set; }
+
+    /// <summary>
+    /// Grafana's encrypted fields (<c>httpHeaderValue1</c>, <c>basicAuthPassword</c>, …). Their values may be literal
+    /// credentials: checks read only the field names and the <c>${key}</c> placeholders in them, never report a value.
+    /// </summary>
+    public Dictionary<string, string> SecureJsonData { get; set; } = [];
 }
 
 public sealed class GrafanaValueFrom

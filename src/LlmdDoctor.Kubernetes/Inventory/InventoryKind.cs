@@ -38,7 +38,7 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
     /// <summary>
     /// ConfigMaps are not listed cluster-wide (they can be large and many): only these namespaces, where
     /// OpenShift keeps <c>cluster-monitoring-config</c> and <c>user-workload-monitoring-config</c>, plus every
-    /// ConfigMap a GrafanaDashboard references through <c>spec.configMapRef</c>.
+    /// ConfigMap a GrafanaDashboard (<c>spec.configMapRef</c>) or a monitor endpoint (<c>tlsConfig</c> CA/cert) references.
     /// </summary>
     public static IReadOnlyList<string> ConfigMapNamespaces { get; } = ["openshift-monitoring", "openshift-user-workload-monitoring"];
 

@@ -49,6 +49,7 @@ public sealed partial class CatalogTests
         string[] added =
         [
             "LLMD0104 EnvoyDumpWithoutGateway", // issue 15 item 7: a dump whose pod maps to no Gateway is reported (info)
+            "LLMD0608 GrafanaDashboardNotLoaded", // issue 17 item 4: a dashboard whose configMapRef is missing is loaded nowhere
         ];
         Assert.Equal(contract.Concat(added).Order(StringComparer.Ordinal), FindingCatalog.All.Select(d => $"{d.Code} {d.Name}"));
     }

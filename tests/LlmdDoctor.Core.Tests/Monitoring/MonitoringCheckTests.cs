@@ -59,6 +59,11 @@ public sealed class MonitoringCheckTests
         var unhealthy = new GrafanaDatasourceUnhealthyCheck();
         var empty = new DashboardQueriesEmptyCheck();
         var credentials = new DatasourceCredentialMissingCheck();
+        var dashboardContent = new GrafanaDashboardNotLoadedCheck();
+        var datasourceService = new DatasourceServiceMissingCheck();
+        var tokenSecret = Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token");
+        var bearerFill = """[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"grafana-thanos-token","key":"token"}}}]""";
+        var caEndpoint = ""","tlsConfig":{"ca":{"configMap":{"name":"serving-ca","key":"service-ca.crt"}},"serverName":"qwen-epp-service.my-first-model.svc"}""";
         var heartbeat = new AlertDeliveryBrokenCheck();
         var rules = new AlertRulesNotLoadedCheck();
         var thanos = "https://thanos-querier.openshift-monitoring.svc:9091";
@@ -156,6 +161,16 @@ public sealed class MonitoringCheckTests
                     EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
             Silent("0504 healthy twin: no Secret collected at all (a manifest bundle) says nothing about the reference", nothing,
                 () => Cluster(Without("ServiceMonitor", EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
+            Fires("0504 tlsConfig CA ConfigMap missing: prometheus-operator rejects the monitor", nothing,
+                () => Cluster(Without("ServiceMonitor", EppServiceMonitor(endpointExtra: caEndpoint))),
+                "LLMD0504", "endpoint 0 tlsConfig.ca.configMap names ConfigMap my-first-model/serving-ca, which does not exist"),
+            Fires("0504 tlsConfig CA ConfigMap without the key", nothing,
+                () => Cluster(Without("ServiceMonitor", ConfigMap("serving-ca", ModelNs, """{"ca.crt":"x"}"""), EppServiceMonitor(endpointExtra: caEndpoint))),
+                "LLMD0504", "names key 'service-ca.crt' of ConfigMap my-first-model/serving-ca, which has no such key"),
+            Silent("0504 healthy twin: the CA ConfigMap and key exist", nothing,
+                () => Cluster(Without("ServiceMonitor", ConfigMap("serving-ca", ModelNs, """{"service-ca.crt":"x"}"""), EppServiceMonitor(endpointExtra: caEndpoint)))),
+            Silent("0504 healthy twin: no ConfigMap collected at all says nothing about the reference", nothing,
+                () => Cluster([.. Without("ServiceMonitor", EppServiceMonitor(endpointExtra: caEndpoint)).Where(o => !o.Contains("cluster-monitoring-config", StringComparison.Ordinal))])),
             Fires("0503 OpenShift UWM: the only vLLM monitor sits in another namespace, so nothing covers the pods", missing,
                 () => Cluster(Without("PodMonitor", VllmPodMonitor(ns: "llm-d-monitoring", namespaceSelector: """{"any":true}"""))), "LLMD0503", "kserve-llm-isvc-vllm-engine"),
             Fires("0504 ServiceMonitor port is a number, not the Service port name", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(port: "9090"))), "LLMD0504", "Service port name '9090'"),
@@ -215,6 +230,31 @@ public sealed class MonitoringCheckTests
             Silent("0602 healthy twin: the datasource's Secret exists", credentials,
                 () => Cluster(With(Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token"), DatasourceWithSecret("grafana-thanos-token")))),
             Silent("0602 healthy twin: no Secret collected, nothing judged", credentials, () => Cluster(With(DatasourceWithSecret("grafana-thanos-token")))),
+            Silent("0602 healthy twin: the placeholder ${token} is filled by valuesFrom from an existing Secret", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}"}""", bearerFill)))),
+            Fires("0602 secureJsonData placeholder no valuesFrom fills: Grafana sends the placeholder text", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}"}""", "[]"))),
+                "LLMD0602", "secureJsonData.httpHeaderValue1 holds the placeholder ${token} but no valuesFrom entry"),
+            Fires("0602 valuesFrom targets a secureJsonData field the datasource does not have", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue2":"Bearer ${token}"}""", bearerFill))),
+                "LLMD0602", "valuesFrom targetPath secureJsonData.httpHeaderValue1 names a field the datasource does not have"),
+            Fires("0602 the targeted field has no placeholder for the key, so the token lands nowhere", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer"}""", bearerFill))),
+                "LLMD0602", "secureJsonData.httpHeaderValue1 holds neither ${token} nor $token"),
+            Silent("0602 healthy twin: the $key form is substituted too", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer $token"}""", bearerFill)))),
+            Fires("0601 the datasource URL names a Service that does not exist in its (collected) namespace", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]"), Service("prometheus-operated", "openshift-monitoring"))),
+                "LLMD0601", "points at Service openshift-monitoring/thanos-querier, which does not exist"),
+            Silent("0601 healthy twin: the Service exists", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]"), Service("thanos-querier", "openshift-monitoring")))),
+            Fires("0601 .svc.cluster.local form", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]", url: "http://prometheus-operated.openshift-monitoring.svc.cluster.local:9090"), Service("thanos-querier", "openshift-monitoring"))),
+                "LLMD0601", "Service openshift-monitoring/prometheus-operated"),
+            Silent("0601 healthy twin: no Service of that namespace in the inventory (its Services were not collected)", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]")))),
+            Silent("0601 healthy twin: an external URL names no Service", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]", url: "https://thanos.example.com:9091")))),
             Silent("0602 healthy: token accepted", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
             Fires("0602 HTTP 401", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unauthorized, "HTTP 401", "HTTP 401 using bearer token from file /var/run/secrets/token", HttpStatus: 401)] }), "LLMD0602", "HTTP 401"),
             Fires("0602 configured token Secret missing", unauthorized, () => Cluster(With("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other","namespace":"llm-d-monitoring"},"type":"Opaque"}"""),
@@ -247,6 +287,21 @@ public sealed class MonitoringCheckTests
             Silent("0606 healthy: Grafana says OK", unhealthy, () => Cluster(Healthy(), Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 200, "OK", "Successfully queried the Prometheus API.")] } })),
             Fires("0606 Grafana says ERROR", unhealthy, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier", """{"uid":"prometheus"}""")),
                 Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 400, "ERROR", "Post \"https://thanos-querier...\": 401 Unauthorized")] } }), "LLMD0606", "ERROR"),
+            Fires("0608 configMapRef names a ConfigMap that does not exist", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}"""))),
+                "LLMD0608", "ConfigMap llm-d-monitoring/vllm-dashboard, which does not exist"),
+            Fires("0608 configMapRef key missing from the ConfigMap", dashboardContent,
+                () => Cluster(With(ConfigMap("vllm-dashboard", "llm-d-monitoring", """{"other.json":"{}"}"""), DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}"""))),
+                "LLMD0608", "names key 'vllm.json' of ConfigMap llm-d-monitoring/vllm-dashboard, which has no such key"),
+            Silent("0608 healthy twin: the ConfigMap holds the key", dashboardContent,
+                () => Cluster(With(ConfigMap("vllm-dashboard", "llm-d-monitoring", """{"vllm.json":"{}"}"""), DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}""")))),
+            Silent("0608 healthy twin: no ConfigMap collected at all, nothing judged", dashboardContent,
+                () => Cluster(Without("cluster-monitoring-config", DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}""")))),
+            Silent("0608 healthy twin: a url dashboard is remote, not fetched, not judged", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "url":"https://grafana.com/api/dashboards/1860/revisions/37/download" """)))),
+            Fires("0608 the operator says InvalidSpec", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "url":"https://example.com/d.json" """, """{"conditions":[{"type":"InvalidSpec","status":"True","reason":"InvalidModelResolution","message":"fetching url: 404"}]}"""))),
+                "LLMD0608", "grafana-operator says InvalidSpec (InvalidModelResolution): fetching url: 404"),
             Silent("0607 healthy: panel returns series", empty, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
             {
                 DashboardQueries = [new("GrafanaDashboard", "llm-d-monitoring", "vllm", "Running", "kserve_vllm:num_requests_running", DashboardQueryOutcome.Series, 1, "")],

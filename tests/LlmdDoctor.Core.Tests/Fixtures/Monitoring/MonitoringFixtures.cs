@@ -159,6 +159,27 @@ public static class MonitoringFixtures
                  "valuesFrom":[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"{{{{secret}}}}","key":"token"}}}]}}
         """;
 
+    /// <summary>A GrafanaDatasource with the given <c>secureJsonData</c> and <c>valuesFrom</c> (JSON), its token Secret named grafana-thanos-token.</summary>
+    public static string DatasourceWithSecureFields(string secureJsonData, string valuesFrom, string url = "https://thanos-querier.openshift-monitoring.svc:9091") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDatasource","metadata":{"name":"thanos-querier","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"{{{url}}}",
+                 "secureJsonData":{{{secureJsonData}}}},"valuesFrom":{{{valuesFrom}}}}}
+        """;
+
+    public static string ConfigMap(string name, string ns, string data = "{}") =>
+        $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"data":{{{data}}}}""";
+
+    public static string Service(string name, string ns) =>
+        $$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"spec":{"ports":[{"name":"web","port":9091}]}}""";
+
+    /// <summary>A GrafanaDashboard whose model comes from <c>spec.configMapRef</c> (or <c>spec.url</c>) instead of <c>spec.json</c>.</summary>
+    public static string DashboardFrom(string source, string status = "{}") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDashboard","metadata":{"name":"vllm","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},{{{source}}}},"status":{{{status}}}}
+        """;
+
     public static string GrafanaObject(string kind, string name, string status, bool crossNamespace = false) =>
         $$$"""
         {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"{{{kind}}}","metadata":{"name":"{{{name}}}","namespace":"llm-d-monitoring"},
