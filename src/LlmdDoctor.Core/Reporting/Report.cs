@@ -51,6 +51,9 @@ public sealed class ReportFinding
     public string RunbookUrl { get; set; } = "";
     public string FirstSeen { get; set; } = "";
     public string LastSeen { get; set; } = "";
+
+    /// <summary>Added after design §4: the offline fallback, <c>llmd-doctor explain CODE</c>, which prints the runbook wherever the link does not open.</summary>
+    public string Explain { get; set; } = "";
 }
 
 public sealed class ReportSubject

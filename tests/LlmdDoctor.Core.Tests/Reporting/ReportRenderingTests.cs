@@ -46,7 +46,7 @@ public sealed class ReportRenderingTests
 
         var first = root.GetProperty("findings")[0];
         Assert.Equal(
-            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen"],
+            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen", "explain"],
             Names(first));
         Assert.Equal("LLMD0401", first.GetProperty("code").GetString());
         Assert.Equal("ChatCompletionBodyLost", first.GetProperty("name").GetString());
@@ -56,6 +56,7 @@ public sealed class ReportRenderingTests
         Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
         Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
+        Assert.Equal("llmd-doctor explain LLMD0401", first.GetProperty("explain").GetString());
 
         Assert.Equal(["check", "reason"], Names(root.GetProperty("skipped")[0]));
         var flow = root.GetProperty("flows")[0];
