@@ -17,7 +17,7 @@ public sealed class ManifestTests
         "inference.networking.k8s.io/inferencepools", "inference.networking.x-k8s.io/inferencepools",
         "serving.kserve.io/llminferenceservices", "networking.istio.io/envoyfilters", "sailoperator.io/istios",
         "monitoring.coreos.com/servicemonitors", "monitoring.coreos.com/podmonitors", "monitoring.coreos.com/prometheuses",
-        "monitoring.coreos.com/prometheusrules",
+        "monitoring.coreos.com/prometheusrules", "services.platform.opendatahub.io/monitorings",
         "grafana.integreatly.org/grafanas", "grafana.integreatly.org/grafanadatasources", "grafana.integreatly.org/grafanadashboards",
     ];
 

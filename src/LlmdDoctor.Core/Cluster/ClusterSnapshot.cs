@@ -30,6 +30,7 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<GrafanaInstance> GrafanaInstances { get; init; } = [];
     public IReadOnlyList<GrafanaDatasource> GrafanaDatasources { get; init; } = [];
     public IReadOnlyList<GrafanaDashboard> GrafanaDashboards { get; init; } = [];
+    public IReadOnlyList<OpenDataHubMonitoring> OpenDataHubMonitorings { get; init; } = [];
 
     /// <summary>Objects that could not be read, with the reason (they are left out, and the report says so).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];

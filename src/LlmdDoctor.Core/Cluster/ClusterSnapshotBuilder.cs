@@ -31,6 +31,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"), ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
         ("storage.k8s.io", "StorageClass"), ("scheduling.k8s.io", "PriorityClass"),
         ("config.openshift.io", "ClusterVersion"), ("config.openshift.io", "Infrastructure"),
+        ("services.platform.opendatahub.io", "Monitoring"),
     ];
 
     private readonly List<Namespace> _namespaces = [];
@@ -55,6 +56,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
     private readonly List<GrafanaInstance> _grafanas = [];
     private readonly List<GrafanaDatasource> _datasources = [];
     private readonly List<GrafanaDashboard> _dashboards = [];
+    private readonly List<OpenDataHubMonitoring> _odhMonitorings = [];
     private readonly List<string> _problems = [];
     private readonly Dictionary<string, Copy> _kept = new(StringComparer.Ordinal);
 
@@ -163,6 +165,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
                 ("grafana.integreatly.org", "Grafana") => Read(obj, KubeJsonContext.Default.GrafanaInstance, _grafanas),
                 ("grafana.integreatly.org", "GrafanaDatasource") => Read(obj, KubeJsonContext.Default.GrafanaDatasource, _datasources),
                 ("grafana.integreatly.org", "GrafanaDashboard") => Read(obj, KubeJsonContext.Default.GrafanaDashboard, _dashboards),
+                ("services.platform.opendatahub.io", "Monitoring") => Read(obj, KubeJsonContext.Default.OpenDataHubMonitoring, _odhMonitorings),
                 _ => null,
             };
             if (remove is not null)
@@ -212,6 +215,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         GrafanaInstances = [.. _grafanas],
         GrafanaDatasources = [.. _datasources],
         GrafanaDashboards = [.. _dashboards],
+        OpenDataHubMonitorings = [.. _odhMonitorings],
         Problems = [.. _problems],
     };
 

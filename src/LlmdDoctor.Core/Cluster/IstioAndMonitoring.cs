@@ -386,3 +386,33 @@ public sealed class GrafanaResourceStatus
     public string? Uid { get; set; }
     public string? LastMessage { get; set; }
 }
+
+/// <summary>
+/// services.platform.opendatahub.io/v1alpha1 Monitoring (cluster-scoped singleton <c>default-monitoring</c>), which the
+/// opendatahub-operator (ODH and RHOAI) creates from <c>DSCInitialization.spec.monitoring</c>. With <c>spec.metrics</c>
+/// set it deploys the OpenTelemetry collector <c>data-science-collector</c>, whose target allocator reads the
+/// ServiceMonitors and PodMonitors labelled <c>monitoring.opendatahub.io/scrape: "true"</c>
+/// (opendatahub-operator api/services/v1alpha1/monitoring_types.go, internal/controller/services/monitoring/
+/// monitoring_controller_actions.go deployOpenTelemetryCollector and resources/opentelemetry-collector.tmpl.yaml, @0c0c991).
+/// </summary>
+public sealed class OpenDataHubMonitoring
+{
+    public const string ScrapeLabel = "monitoring.opendatahub.io/scrape";
+
+    public ObjectMeta Metadata { get; set; } = new();
+    public OpenDataHubMonitoringSpec Spec { get; set; } = new();
+}
+
+public sealed class OpenDataHubMonitoringSpec
+{
+    /// <summary>Where the monitoring stack runs (<c>redhat-ods-monitoring</c> on RHOAI, <c>opendatahub</c> on ODH).</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Metrics collection; null means off (no collector deployed for metrics).</summary>
+    public OpenDataHubMetrics? Metrics { get; set; }
+}
+
+public sealed class OpenDataHubMetrics
+{
+    public int? Replicas { get; set; }
+}

@@ -32,4 +32,5 @@ namespace LlmdDoctor.Core.Cluster;
 [JsonSerializable(typeof(GrafanaInstance))]
 [JsonSerializable(typeof(GrafanaDatasource))]
 [JsonSerializable(typeof(GrafanaDashboard))]
+[JsonSerializable(typeof(OpenDataHubMonitoring))]
 public sealed partial class KubeJsonContext : JsonSerializerContext;

@@ -30,6 +30,7 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
         Optional("monitoring.coreos.com", ["v1"], "podmonitors", "PodMonitor", CheckInput.Monitors),
         Optional("monitoring.coreos.com", ["v1"], "prometheuses", "Prometheus", CheckInput.Monitors),
         Optional("monitoring.coreos.com", ["v1"], "prometheusrules", "PrometheusRule", CheckInput.PrometheusRules),
+        Optional("services.platform.opendatahub.io", ["v1alpha1"], "monitorings", "Monitoring", CheckInput.Monitors),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanas", "Grafana", CheckInput.GrafanaObjects),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanadatasources", "GrafanaDatasource", CheckInput.GrafanaObjects),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanadashboards", "GrafanaDashboard", CheckInput.GrafanaObjects),

@@ -167,6 +167,13 @@ public static class MonitoringFixtures
                  "secureJsonData":{{{secureJsonData}}}},"valuesFrom":{{{valuesFrom}}}}}
         """;
 
+    /// <summary>The opendatahub-operator's Monitoring singleton; <paramref name="metrics"/> false leaves <c>spec.metrics</c> unset.</summary>
+    public static string OpenDataHubMonitoring(bool metrics = true) =>
+        $$$"""
+        {"apiVersion":"services.platform.opendatahub.io/v1alpha1","kind":"Monitoring","metadata":{"name":"default-monitoring"},
+         "spec":{"namespace":"redhat-ods-monitoring"{{{(metrics ? ",\"metrics\":{\"replicas\":1,\"storage\":{\"size\":\"5Gi\",\"retention\":\"90d\"}}" : "")}}}}}
+        """;
+
     public static string ConfigMap(string name, string ns, string data = "{}") =>
         $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"data":{{{data}}}}""";
 
