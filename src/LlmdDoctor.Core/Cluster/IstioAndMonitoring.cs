@@ -332,8 +332,9 @@ public sealed class GrafanaDatasourceBody
     /// <summary>
     /// Grafana's encrypted fields (<c>httpHeaderValue1</c>, <c>basicAuthPassword</c>, …). Their values may be literal
     /// credentials: checks read only the field names and the <c>${key}</c> placeholders in them, never report a value.
+    /// Values are kept as written: grafana-operator's own examples put arrays there (examples/datasource/datasource_variables).
     /// </summary>
-    public Dictionary<string, string> SecureJsonData { get; set; } = [];
+    public Dictionary<string, JsonElement> SecureJsonData { get; set; } = [];
 }
 
 public sealed class GrafanaValueFrom

@@ -56,7 +56,10 @@ public sealed partial class DatasourceCredentialMissingCheck : ICheck
 
     private static IEnumerable<string> SecureFieldProblems(GrafanaDatasource ds)
     {
-        var secure = ds.Spec.Datasource.SecureJsonData;
+        // Only string fields take a credential: grafana-operator substitutes into strings and refuses anything else.
+        var secure = ds.Spec.Datasource.SecureJsonData
+            .Where(f => f.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+            .ToDictionary(f => f.Key, f => f.Value.GetString() ?? "", StringComparer.Ordinal);
         var fills = ds.Spec.ValuesFrom
             .Where(v => v.TargetPath?.StartsWith(SecurePrefix, StringComparison.Ordinal) == true)
             .Select(v => (Field: v.TargetPath![SecurePrefix.Length..], Key: (v.ValueFrom.SecretKeyRef ?? v.ValueFrom.ConfigMapKeyRef)?.Key ?? ""))
