@@ -12,12 +12,12 @@ public sealed class ManifestTests
     /// <summary>What the checks read (src/LlmdDoctor.Kubernetes/Inventory/InventoryKind.cs), as group/resource.</summary>
     private static readonly string[] ReadResources =
     [
-        "/namespaces", "/pods", "/services", "/configmaps", "/secrets", "apps/deployments",
+        "/namespaces", "/pods", "/services", "/configmaps", "/secrets", "apps/deployments", "apps/statefulsets", "leaderworkerset.x-k8s.io/leaderworkersets",
         "gateway.networking.k8s.io/gateways", "gateway.networking.k8s.io/gatewayclasses", "gateway.networking.k8s.io/httproutes",
         "inference.networking.k8s.io/inferencepools", "inference.networking.x-k8s.io/inferencepools",
         "serving.kserve.io/llminferenceservices", "networking.istio.io/envoyfilters", "sailoperator.io/istios",
         "monitoring.coreos.com/servicemonitors", "monitoring.coreos.com/podmonitors", "monitoring.coreos.com/prometheuses",
-        "monitoring.coreos.com/prometheusrules",
+        "monitoring.coreos.com/prometheusrules", "services.platform.opendatahub.io/monitorings",
         "grafana.integreatly.org/grafanas", "grafana.integreatly.org/grafanadatasources", "grafana.integreatly.org/grafanadashboards",
     ];
 

@@ -27,6 +27,10 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
             Objects.Make("v1", "ConfigMap", "dashboards", "unreferenced"),
             Objects.Make("grafana.integreatly.org/v1beta1", "GrafanaDashboard", "dashboards", "vllm",
                 spec: new JsonObject { ["configMapRef"] = new JsonObject { ["name"] = "vllm-dashboard", ["key"] = "d.json" } }),
+            Objects.Make("v1", "ConfigMap", "my-first-model", "serving-ca"),
+            Objects.Make("v1", "ConfigMap", "my-first-model", "unreferenced-too"),
+            Objects.Make("monitoring.coreos.com/v1", "ServiceMonitor", "my-first-model", "epp",
+                spec: (JsonObject)JsonNode.Parse("""{"endpoints":[{"port":"metrics","tlsConfig":{"ca":{"configMap":{"name":"serving-ca","key":"service-ca.crt"}}}}]}""")!),
             Objects.Make("networking.istio.io/v1alpha3", "EnvoyFilter", "openshift-ingress", "fix-extproc-body-mode"),
         ]);
     }
@@ -54,7 +58,8 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
         Assert.Single(snapshot.EnvoyFilters);
         Assert.Single(snapshot.GrafanaDashboards);
         Assert.Equal("kubernetes.io/service-account-token", Assert.Single(snapshot.Secrets).Type);
-        Assert.Equal(["cluster-monitoring-config", "vllm-dashboard"], snapshot.ConfigMaps.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
+        // Only the monitoring namespaces' ConfigMaps and those a dashboard or a monitor's tlsConfig names are read.
+        Assert.Equal(["cluster-monitoring-config", "serving-ca", "vllm-dashboard"], snapshot.ConfigMaps.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.Empty(inventory.Objects);
     }
 

@@ -16,6 +16,8 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<Service> Services { get; init; } = [];
     public IReadOnlyList<Pod> Pods { get; init; } = [];
     public IReadOnlyList<Deployment> Deployments { get; init; } = [];
+    public IReadOnlyList<StatefulSet> StatefulSets { get; init; } = [];
+    public IReadOnlyList<LeaderWorkerSet> LeaderWorkerSets { get; init; } = [];
     public IReadOnlyList<ConfigMap> ConfigMaps { get; init; } = [];
     public IReadOnlyList<SecretInfo> Secrets { get; init; } = [];
     public IReadOnlyList<LlmInferenceService> LlmInferenceServices { get; init; } = [];
@@ -28,6 +30,7 @@ public sealed class ClusterSnapshot
     public IReadOnlyList<GrafanaInstance> GrafanaInstances { get; init; } = [];
     public IReadOnlyList<GrafanaDatasource> GrafanaDatasources { get; init; } = [];
     public IReadOnlyList<GrafanaDashboard> GrafanaDashboards { get; init; } = [];
+    public IReadOnlyList<OpenDataHubMonitoring> OpenDataHubMonitorings { get; init; } = [];
 
     /// <summary>Objects that could not be read, with the reason (they are left out, and the report says so).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];

@@ -31,6 +31,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"), ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
         ("storage.k8s.io", "StorageClass"), ("scheduling.k8s.io", "PriorityClass"),
         ("config.openshift.io", "ClusterVersion"), ("config.openshift.io", "Infrastructure"),
+        ("services.platform.opendatahub.io", "Monitoring"),
     ];
 
     private readonly List<Namespace> _namespaces = [];
@@ -41,6 +42,8 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
     private readonly List<Service> _services = [];
     private readonly List<Pod> _pods = [];
     private readonly List<Deployment> _deployments = [];
+    private readonly List<StatefulSet> _statefulSets = [];
+    private readonly List<LeaderWorkerSet> _leaderWorkerSets = [];
     private readonly List<ConfigMap> _configMaps = [];
     private readonly List<SecretInfo> _secrets = [];
     private readonly List<LlmInferenceService> _llmisvcs = [];
@@ -53,6 +56,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
     private readonly List<GrafanaInstance> _grafanas = [];
     private readonly List<GrafanaDatasource> _datasources = [];
     private readonly List<GrafanaDashboard> _dashboards = [];
+    private readonly List<OpenDataHubMonitoring> _odhMonitorings = [];
     private readonly List<string> _problems = [];
     private readonly Dictionary<string, Copy> _kept = new(StringComparer.Ordinal);
 
@@ -147,6 +151,8 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
                 ("", "Service") => Read(obj, KubeJsonContext.Default.Service, _services),
                 ("", "Pod") => Read(obj, KubeJsonContext.Default.Pod, _pods),
                 ("apps", "Deployment") => Read(obj, KubeJsonContext.Default.Deployment, _deployments),
+                ("apps", "StatefulSet") => Read(obj, KubeJsonContext.Default.StatefulSet, _statefulSets),
+                ("leaderworkerset.x-k8s.io", "LeaderWorkerSet") => Read(obj, KubeJsonContext.Default.LeaderWorkerSet, _leaderWorkerSets),
                 ("", "ConfigMap") => Read(obj, KubeJsonContext.Default.ConfigMap, _configMaps),
                 ("", "Secret") => Read(obj, KubeJsonContext.Default.SecretInfo, _secrets),
                 ("serving.kserve.io", "LLMInferenceService") => Read(obj, KubeJsonContext.Default.LlmInferenceService, _llmisvcs),
@@ -159,6 +165,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
                 ("grafana.integreatly.org", "Grafana") => Read(obj, KubeJsonContext.Default.GrafanaInstance, _grafanas),
                 ("grafana.integreatly.org", "GrafanaDatasource") => Read(obj, KubeJsonContext.Default.GrafanaDatasource, _datasources),
                 ("grafana.integreatly.org", "GrafanaDashboard") => Read(obj, KubeJsonContext.Default.GrafanaDashboard, _dashboards),
+                ("services.platform.opendatahub.io", "Monitoring") => Read(obj, KubeJsonContext.Default.OpenDataHubMonitoring, _odhMonitorings),
                 _ => null,
             };
             if (remove is not null)
@@ -194,6 +201,8 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         Services = [.. _services],
         Pods = [.. _pods],
         Deployments = [.. _deployments],
+        StatefulSets = [.. _statefulSets],
+        LeaderWorkerSets = [.. _leaderWorkerSets],
         ConfigMaps = [.. _configMaps],
         Secrets = [.. _secrets],
         LlmInferenceServices = [.. _llmisvcs],
@@ -206,6 +215,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         GrafanaInstances = [.. _grafanas],
         GrafanaDatasources = [.. _datasources],
         GrafanaDashboards = [.. _dashboards],
+        OpenDataHubMonitorings = [.. _odhMonitorings],
         Problems = [.. _problems],
     };
 

@@ -184,6 +184,24 @@ public sealed class MonitorEndpoint
             yield return ("tlsConfig.keySecret", key.Name);
         }
     }
+
+    /// <summary>
+    /// Every ConfigMap key the endpoint reads (<c>tlsConfig.ca.configMap</c>, <c>tlsConfig.cert.configMap</c>), with the
+    /// field that names it. prometheus-operator rejects the monitor when the ConfigMap or its key is missing
+    /// (pkg/assets/store.go GetConfigMapKey, v0.93.0+24 @6adcebc).
+    /// </summary>
+    public IEnumerable<(string Field, KeyRef ConfigMap)> ConfigMapReferences()
+    {
+        if (TlsConfig?.Ca?.ConfigMap is { Name.Length: > 0 } ca)
+        {
+            yield return ("tlsConfig.ca.configMap", ca);
+        }
+
+        if (TlsConfig?.Cert?.ConfigMap is { Name.Length: > 0 } cert)
+        {
+            yield return ("tlsConfig.cert.configMap", cert);
+        }
+    }
 }
 
 public sealed class MonitorAuthorization
@@ -310,6 +328,13 @@ public sealed class GrafanaDatasourceBody
     public string? Type { get; set; }
     public string? Url { get; set; }
     public string? Access { get; set; }
+
+    /// <summary>
+    /// Grafana's encrypted fields (<c>httpHeaderValue1</c>, <c>basicAuthPassword</c>, …). Their values may be literal
+    /// credentials: checks read only the field names and the <c>${key}</c> placeholders in them, never report a value.
+    /// Values are kept as written: grafana-operator's own examples put arrays there (examples/datasource/datasource_variables).
+    /// </summary>
+    public Dictionary<string, JsonElement> SecureJsonData { get; set; } = [];
 }
 
 public sealed class GrafanaValueFrom
@@ -361,4 +386,34 @@ public sealed class GrafanaResourceStatus
 
     public string? Uid { get; set; }
     public string? LastMessage { get; set; }
+}
+
+/// <summary>
+/// services.platform.opendatahub.io/v1alpha1 Monitoring (cluster-scoped singleton <c>default-monitoring</c>), which the
+/// opendatahub-operator (ODH and RHOAI) creates from <c>DSCInitialization.spec.monitoring</c>. With <c>spec.metrics</c>
+/// set it deploys the OpenTelemetry collector <c>data-science-collector</c>, whose target allocator reads the
+/// ServiceMonitors and PodMonitors labelled <c>monitoring.opendatahub.io/scrape: "true"</c>
+/// (opendatahub-operator api/services/v1alpha1/monitoring_types.go, internal/controller/services/monitoring/
+/// monitoring_controller_actions.go deployOpenTelemetryCollector and resources/opentelemetry-collector.tmpl.yaml, @0c0c991).
+/// </summary>
+public sealed class OpenDataHubMonitoring
+{
+    public const string ScrapeLabel = "monitoring.opendatahub.io/scrape";
+
+    public ObjectMeta Metadata { get; set; } = new();
+    public OpenDataHubMonitoringSpec Spec { get; set; } = new();
+}
+
+public sealed class OpenDataHubMonitoringSpec
+{
+    /// <summary>Where the monitoring stack runs (<c>redhat-ods-monitoring</c> on RHOAI, <c>opendatahub</c> on ODH).</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>Metrics collection; null means off (no collector deployed for metrics).</summary>
+    public OpenDataHubMetrics? Metrics { get; set; }
+}
+
+public sealed class OpenDataHubMetrics
+{
+    public int? Replicas { get; set; }
 }

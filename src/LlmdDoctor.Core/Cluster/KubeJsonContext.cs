@@ -17,6 +17,8 @@ namespace LlmdDoctor.Core.Cluster;
 [JsonSerializable(typeof(Service))]
 [JsonSerializable(typeof(Pod))]
 [JsonSerializable(typeof(Deployment))]
+[JsonSerializable(typeof(StatefulSet))]
+[JsonSerializable(typeof(LeaderWorkerSet))]
 [JsonSerializable(typeof(Namespace))]
 [JsonSerializable(typeof(ConfigMap))]
 [JsonSerializable(typeof(SecretInfo))]
@@ -30,4 +32,5 @@ namespace LlmdDoctor.Core.Cluster;
 [JsonSerializable(typeof(GrafanaInstance))]
 [JsonSerializable(typeof(GrafanaDatasource))]
 [JsonSerializable(typeof(GrafanaDashboard))]
+[JsonSerializable(typeof(OpenDataHubMonitoring))]
 public sealed partial class KubeJsonContext : JsonSerializerContext;

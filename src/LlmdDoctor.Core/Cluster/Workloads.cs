@@ -120,6 +120,50 @@ public sealed class DeploymentStatus
     public List<Condition> Conditions { get; set; } = [];
 }
 
+/// <summary>apps/v1 StatefulSet: only what says which pods it makes.</summary>
+public sealed class StatefulSet
+{
+    public ObjectMeta Metadata { get; set; } = new();
+    public StatefulSetSpec Spec { get; set; } = new();
+}
+
+public sealed class StatefulSetSpec
+{
+    public int? Replicas { get; set; }
+    public LabelSelector Selector { get; set; } = new();
+    public PodTemplate Template { get; set; } = new();
+}
+
+/// <summary>
+/// leaderworkerset.x-k8s.io/v1 LeaderWorkerSet: <c>replicas</c> groups of <c>size</c> pods, one leader (from
+/// <c>leaderTemplate</c>, else <c>workerTemplate</c>) and size-1 workers (kubernetes-sigs/lws
+/// api/leaderworkerset/v1/leaderworkerset_types.go @060ab4d, v0.10.0+11).
+/// </summary>
+public sealed class LeaderWorkerSet
+{
+    /// <summary>Label the LWS controller puts on every pod of the set (its name).</summary>
+    public const string SetNameLabel = "leaderworkerset.sigs.k8s.io/name";
+
+    /// <summary>Label with the pod's index in its group: 0 for the leader.</summary>
+    public const string WorkerIndexLabel = "leaderworkerset.sigs.k8s.io/worker-index";
+
+    public ObjectMeta Metadata { get; set; } = new();
+    public LeaderWorkerSetSpec Spec { get; set; } = new();
+}
+
+public sealed class LeaderWorkerSetSpec
+{
+    public int? Replicas { get; set; }
+    public LeaderWorkerTemplate LeaderWorkerTemplate { get; set; } = new();
+}
+
+public sealed class LeaderWorkerTemplate
+{
+    public PodTemplate? LeaderTemplate { get; set; }
+    public PodTemplate WorkerTemplate { get; set; } = new();
+    public int? Size { get; set; }
+}
+
 public sealed class Namespace
 {
     public ObjectMeta Metadata { get; set; } = new();

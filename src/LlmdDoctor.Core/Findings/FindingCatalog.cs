@@ -151,6 +151,9 @@ public static class FindingCatalog
     public static readonly FindingDefinition DashboardQueriesEmpty = D("LLMD0607", "DashboardQueriesEmpty", Severity.Warning,
         "a dashboard's panel queries return no series",
         "dashboard {dashboard} panel '{panel}' query returns no series: {query}");
+    public static readonly FindingDefinition GrafanaDashboardNotLoaded = D("LLMD0608", "GrafanaDashboardNotLoaded", Severity.Warning,
+        "a GrafanaDashboard's model cannot be resolved (its configMapRef names a missing ConfigMap or key) or the operator says InvalidSpec: it is loaded into no Grafana",
+        "GrafanaDashboard {dashboard} is loaded into no Grafana: {detail}");
 
     // 07xx — alert delivery
     public static readonly FindingDefinition AlertDeliveryBroken = D("LLMD0701", "AlertDeliveryBroken", Severity.Critical,
@@ -179,7 +182,7 @@ public static class FindingCatalog
         UserWorkloadMonitoringDisabled, NamespaceNotMonitored, MonitorMissing, MonitorSelectsNothing, ScrapeTargetsDown,
         MetricsAbsent, MetricPrefixMismatch, GpuMetricsAbsent,
         DatasourceUnreachable, DatasourceUnauthorized, DatasourceSchemeMismatch, GrafanaNoMatchingInstance,
-        GrafanaDatasourceNotSynced, GrafanaDatasourceUnhealthy, DashboardQueriesEmpty,
+        GrafanaDatasourceNotSynced, GrafanaDatasourceUnhealthy, DashboardQueriesEmpty, GrafanaDashboardNotLoaded,
         AlertDeliveryBroken, AlertRulesNotLoaded,
         KnownIssue,
     ];

@@ -9,6 +9,13 @@ namespace LlmdDoctor.Core.Monitoring;
 /// assets/prometheus-user-workload/prometheus.yaml). A plain Prometheus Operator Prometheus reads monitors
 /// matching its <c>serviceMonitorSelector</c>/<c>podMonitorSelector</c> (null selects none, empty selects all)
 /// in namespaces matching the namespace selectors (null = its own namespace, empty = all).
+/// A third path, on ODH/RHOAI: the opendatahub-operator's Monitoring <c>default-monitoring</c> with <c>spec.metrics</c>
+/// deploys an OpenTelemetry collector whose target allocator reads the monitors labelled
+/// <c>monitoring.opendatahub.io/scrape: "true"</c>; its admission webhook adds that label to monitors created or
+/// updated in namespaces labelled so (opendatahub-operator internal/webhook/monitoring/mutating.go, @0c0c991).
+/// The collector's target allocator sets no namespace selector, which the doctor reads as "every namespace"
+/// (that is what the webhook labelling monitors in any namespace relies on; not read in the OpenTelemetry
+/// operator's source).
 /// </summary>
 public static class MonitorSelection
 {
@@ -22,8 +29,49 @@ public static class MonitorSelection
         snapshot.FindNamespace(MonitoringNamespace) is not null
         || snapshot.FindConfigMap(MonitoringNamespace, ClusterMonitoringConfigName) is not null;
 
+    /// <summary>The ODH/RHOAI Monitoring that collects metrics (<c>spec.metrics</c> set), or null.</summary>
+    public static OpenDataHubMonitoring? OpenDataHubCollector(ClusterSnapshot snapshot) =>
+        snapshot.OpenDataHubMonitorings.FirstOrDefault(m => m.Spec.Metrics is not null);
+
+    /// <summary>
+    /// Whether the ODH/RHOAI collector reads <paramref name="monitor"/>: it carries <c>monitoring.opendatahub.io/scrape: "true"</c>,
+    /// or it is an applied manifest (no resourceVersion yet) without the label in a namespace labelled so, which the
+    /// operator's webhook labels on create.
+    /// </summary>
+    public static bool ReadByOpenDataHubCollector(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
+        if (OpenDataHubCollector(snapshot) is null)
+        {
+            return false;
+        }
+
+        if (monitor.Metadata.Labels.TryGetValue(OpenDataHubMonitoring.ScrapeLabel, out var own))
+        {
+            return own == "true";
+        }
+
+        return string.IsNullOrEmpty(monitor.Metadata.ResourceVersion) && NamespaceOptedIntoOpenDataHub(snapshot, monitor.Metadata.Ns);
+    }
+
+    private static bool NamespaceOptedIntoOpenDataHub(ClusterSnapshot snapshot, string ns) =>
+        snapshot.FindNamespace(ns)?.Metadata.Labels.TryGetValue(OpenDataHubMonitoring.ScrapeLabel, out var value) == true && value == "true";
+
+    private static string OpenDataHubHint(ClusterSnapshot snapshot) => OpenDataHubCollector(snapshot) is { } odh
+        ? $"; the ODH/RHOAI monitoring stack (Monitoring {odh.Metadata.Name}, metrics on) reads only monitors labelled {OpenDataHubMonitoring.ScrapeLabel}=true (its webhook adds the label to monitors created in namespaces labelled so)"
+        : "";
+
     /// <summary>Why no Prometheus watches monitors in <paramref name="ns"/>, or null when one does or it cannot be told.</summary>
     public static string? WhyNamespaceNotMonitored(ClusterSnapshot snapshot, string ns)
+    {
+        if (OpenDataHubCollector(snapshot) is not null && NamespaceOptedIntoOpenDataHub(snapshot, ns))
+        {
+            return null;
+        }
+
+        return WhyNoPrometheusWatches(snapshot, ns) is { } reason ? reason + OpenDataHubHint(snapshot) : null;
+    }
+
+    private static string? WhyNoPrometheusWatches(ClusterSnapshot snapshot, string ns)
     {
         var labels = snapshot.FindNamespace(ns)?.Metadata.Labels ?? [];
         if (IsOpenShift(snapshot))
@@ -60,11 +108,21 @@ public static class MonitorSelection
     /// <summary>Why no Prometheus reads this monitor object, or null when one does or it cannot be told.</summary>
     public static string? WhyMonitorNotRead(ClusterSnapshot snapshot, MonitorRef monitor)
     {
+        if (ReadByOpenDataHubCollector(snapshot, monitor))
+        {
+            return null;
+        }
+
+        return WhyNoPrometheusReads(snapshot, monitor) is { } reason ? reason + OpenDataHubHint(snapshot) : null;
+    }
+
+    private static string? WhyNoPrometheusReads(ClusterSnapshot snapshot, MonitorRef monitor)
+    {
         if (IsOpenShift(snapshot))
         {
             return monitor.Metadata.Labels.TryGetValue(UserMonitoringLabel, out var opt) && opt == "false"
                 ? $"{monitor.KindName} {monitor.Key} is labelled {UserMonitoringLabel}=false, so User Workload Monitoring ignores it"
-                : WhyNamespaceNotMonitored(snapshot, monitor.Metadata.Ns);
+                : WhyNoPrometheusWatches(snapshot, monitor.Metadata.Ns);
         }
 
         if (snapshot.PrometheusServers.Count == 0)

@@ -96,25 +96,43 @@ public static class MonitorTargets
             : monitor.Kind == MonitorKind.ServiceMonitor ? MatchServiceMonitor(snapshot, monitor, pods) : MatchPodMonitor(monitor, pods);
 
     /// <summary>
-    /// prometheus-operator drops a whole monitor whose endpoint names a Secret that does not exist in the monitor's
-    /// namespace (pkg/prometheus/resource_selector.go checkServiceMonitor/checkPodMonitor, v0.93): it then scrapes
-    /// nothing. Only judged when Secrets were collected at all (a bundle of manifests usually has none).
+    /// prometheus-operator drops a whole monitor whose endpoint names a Secret, a ConfigMap or a ConfigMap key that does
+    /// not exist in the monitor's namespace (pkg/prometheus/resource_selector.go checkServiceMonitor/checkPodMonitor and
+    /// pkg/assets/store.go GetConfigMapKey, v0.93): it then scrapes nothing. Secrets are judged only when Secrets were
+    /// collected at all, ConfigMaps only when ConfigMaps were (a bundle of manifests usually has neither; live, the
+    /// ConfigMaps a monitor names are fetched by name).
     /// </summary>
     public static string? Rejection(ClusterSnapshot snapshot, MonitorRef monitor)
     {
-        if (snapshot.Secrets.Count == 0)
+        var ns = monitor.Metadata.Ns;
+        var missing = new List<string>();
+        foreach (var (endpoint, index) in monitor.Endpoints.Select((e, i) => (e, i)))
         {
-            return null;
+            if (snapshot.Secrets.Count > 0)
+            {
+                missing.AddRange(endpoint.SecretReferences()
+                    .Where(r => !snapshot.Secrets.Any(s => s.Metadata.Ns == ns && s.Metadata.Name == r.Secret))
+                    .Select(r => $"endpoint {index} {r.Field} names Secret {ns}/{r.Secret}, which does not exist"));
+            }
+
+            if (snapshot.ConfigMaps.Count > 0)
+            {
+                foreach (var (field, reference) in endpoint.ConfigMapReferences())
+                {
+                    var configMap = snapshot.FindConfigMap(ns, reference.Name);
+                    if (configMap is null)
+                    {
+                        missing.Add($"endpoint {index} {field} names ConfigMap {ns}/{reference.Name}, which does not exist");
+                    }
+                    else if (!configMap.Data.ContainsKey(reference.Key ?? ""))
+                    {
+                        missing.Add($"endpoint {index} {field} names key '{reference.Key}' of ConfigMap {ns}/{reference.Name}, which has no such key");
+                    }
+                }
+            }
         }
 
-        var missing = monitor.Endpoints
-            .SelectMany((e, i) => e.SecretReferences().Select(r => (Index: i, r.Field, r.Secret)))
-            .Where(r => !snapshot.Secrets.Any(s => s.Metadata.Ns == monitor.Metadata.Ns && s.Metadata.Name == r.Secret))
-            .ToList();
-        return missing.Count == 0
-            ? null
-            : "prometheus-operator rejects the monitor and scrapes nothing: "
-                + string.Join("; ", missing.Select(m => $"endpoint {m.Index} {m.Field} names Secret {monitor.Metadata.Ns}/{m.Secret}, which does not exist"));
+        return missing.Count == 0 ? null : "prometheus-operator rejects the monitor and scrapes nothing: " + string.Join("; ", missing);
     }
 
     private static MonitorMatch MatchServiceMonitor(ClusterSnapshot snapshot, MonitorRef monitor, CoveragePods coverage)

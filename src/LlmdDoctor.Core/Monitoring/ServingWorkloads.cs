@@ -13,9 +13,18 @@ public enum WorkloadRole
 }
 
 /// <summary>The vLLM or EPP pods of one model, named by the object a user knows (LLMInferenceService or InferencePool).</summary>
-/// <param name="NotYetCreated">Every pod is a Deployment template's (<see cref="CoveragePods"/>): none exists yet.</param>
-public sealed record ServingWorkload(string Namespace, string OwnerKind, string OwnerName, WorkloadRole Role, IReadOnlyList<Pod> Pods, bool NotYetCreated = false)
+/// <param name="Templates">When no pod exists yet: the workloads (<c>StatefulSet ns/name</c>) whose pod templates
+/// <see cref="Pods"/> were read from (<see cref="CoveragePods"/>); empty for real pods.</param>
+public sealed record ServingWorkload(string Namespace, string OwnerKind, string OwnerName, WorkloadRole Role, IReadOnlyList<Pod> Pods, IReadOnlyList<string>? Templates = null)
 {
+    /// <summary>Every pod is read from a workload's template: none exists yet.</summary>
+    public bool NotYetCreated => Templates is { Count: > 0 };
+
+    /// <summary>"the pod template of Deployment ns/a" or "the pod templates of …", for messages about template pods.</summary>
+    public string TemplateSource => Templates is { Count: > 0 } t
+        ? $"the pod template{(t.Count > 1 ? "s" : "")} of {string.Join(", ", t)}"
+        : "";
+
     /// <summary><c>LLMInferenceService ns/name</c>.</summary>
     public string Owner => $"{OwnerKind} {Namespace}/{OwnerName}";
 
@@ -93,7 +102,7 @@ public static class ServingWorkloads
             .GroupBy(a => (a.Key.Metadata.Ns, a.Value.Kind, a.Value.Name, a.Value.Role))
             .Select(g => new ServingWorkload(g.Key.Ns, g.Key.Kind, g.Key.Name, g.Key.Role,
                 [.. g.Select(a => a.Key).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)],
-                g.All(a => coverage.IsTemplate(a.Key))))
+                g.All(a => coverage.IsTemplate(a.Key)) ? [.. g.Select(a => coverage.TemplateOf(a.Key)!).Distinct().Order(StringComparer.Ordinal)] : null))
             .OrderBy(w => w.Namespace, StringComparer.Ordinal)
             .ThenBy(w => w.OwnerName, StringComparer.Ordinal)
             .ThenBy(w => w.Role)];

@@ -58,6 +58,9 @@ public sealed class ReportFinding
 
     /// <summary>The id of the incident the finding belongs to (<see cref="ReportIncident.Id"/>).</summary>
     public string Incident { get; set; } = "";
+
+    /// <summary>Added after design §4: the offline fallback, <c>llmd-doctor explain CODE</c>, which prints the runbook wherever the link does not open.</summary>
+    public string Explain { get; set; } = "";
 }
 
 /// <summary>

@@ -20,7 +20,15 @@ public interface IFlowAnnotations
 /// <summary>Builds the <see cref="Report"/> from a check run, after the user's policy was applied.</summary>
 public sealed class ReportBuilder
 {
+    /// <summary>The agent's own <c>/runbooks</c>: the default of <c>serve</c>, whose reports are read in the cluster.</summary>
     public const string DefaultRunbookBaseUrl = "http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks";
+
+    /// <summary>
+    /// The default of <c>check</c>, <c>analyze</c> and <c>fix</c>: the runbooks as they ship in the project's source tree
+    /// (<c>runbooks/LLMDnnnn.md</c>), relative, because a report read outside the cluster cannot reach the agent and the
+    /// doctor knows no public address it could vouch for. <c>llmd-doctor explain CODE</c> prints the same text offline.
+    /// </summary>
+    public const string OfflineRunbookBase = "runbooks";
 
     public required ReportSource Source { get; init; }
     public required DateTimeOffset GeneratedAt { get; init; }
@@ -108,7 +116,7 @@ public sealed class ReportBuilder
         Gateways = [.. incident.Gateways],
         Models = [.. incident.Models],
         Runbook = incident.Root.Code,
-        RunbookUrl = $"{RunbookBaseUrl.TrimEnd('/')}/{incident.Root.Code}",
+        RunbookUrl = RunbookLink(RunbookBaseUrl, incident.Root.Code),
         Findings = incident.Members.Count,
     };
 
@@ -144,7 +152,8 @@ public sealed class ReportBuilder
         Evidence = new SortedDictionary<string, string>(f.Evidence.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal),
         Check = f.Check,
         Runbook = f.Code,
-        RunbookUrl = $"{RunbookBaseUrl.TrimEnd('/')}/{f.Code}",
+        RunbookUrl = RunbookLink(RunbookBaseUrl, f.Code),
+        Explain = $"llmd-doctor explain {f.Code}",
         FirstSeen = f.FirstSeen == default ? at : Timestamp(f.FirstSeen),
         LastSeen = f.LastSeen == default ? at : Timestamp(f.LastSeen),
         Incident = incident,
@@ -174,4 +183,15 @@ public sealed class ReportBuilder
             PodsOmitted = Math.Max(0, (pods?.Count ?? 0) - ReportFlow.MaxPods),
         };
     }
+
+    /// <summary>
+    /// The runbook link of <paramref name="code"/> under <paramref name="runbookBase"/>: <c>{code}</c> in the base is
+    /// replaced; otherwise an http(s) base is the agent's route (<c>base/LLMDnnnn</c>) and any other base is a folder of
+    /// the Markdown files (<c>base/LLMDnnnn.md</c>).
+    /// </summary>
+    public static string RunbookLink(string runbookBase, string code) =>
+        runbookBase.Contains("{code}", StringComparison.Ordinal) ? runbookBase.Replace("{code}", code, StringComparison.Ordinal)
+        : runbookBase.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || runbookBase.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            ? $"{runbookBase.TrimEnd('/')}/{code}"
+            : $"{runbookBase.TrimEnd('/')}/{code}.md";
 }

@@ -35,7 +35,7 @@ public static class RequestTraceExplainer
         return new RequestTrace
         {
             Request = e.Request,
-            Hops = [.. hops.Select(h => h.Code is { } code ? h with { RunbookUrl = $"{e.RunbookBaseUrl.TrimEnd('/')}/{code}" } : h)],
+            Hops = [.. hops.Select(h => h.Code is { } code ? h with { RunbookUrl = Reporting.ReportBuilder.RunbookLink(e.RunbookBaseUrl, code) } : h)],
             Phases = phases,
             TraceId = traceId,
         };

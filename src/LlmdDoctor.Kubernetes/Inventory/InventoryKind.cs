@@ -19,6 +19,8 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
         Builtin("", "v1", "services", "Service", CheckInput.Services),
         Builtin("", "v1", "pods", "Pod", CheckInput.Pods),
         Builtin("apps", "v1", "deployments", "Deployment", CheckInput.Deployments),
+        Builtin("apps", "v1", "statefulsets", "StatefulSet", CheckInput.Deployments),
+        Optional("leaderworkerset.x-k8s.io", ["v1"], "leaderworkersets", "LeaderWorkerSet", CheckInput.Deployments),
         Builtin("", "v1", "configmaps", "ConfigMap", CheckInput.ConfigMaps),
         Builtin("", "v1", "secrets", "Secret", null),
         Optional("serving.kserve.io", ["v1alpha2", "v1alpha1"], "llminferenceservices", "LLMInferenceService", CheckInput.LlmInferenceServices),
@@ -28,6 +30,7 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
         Optional("monitoring.coreos.com", ["v1"], "podmonitors", "PodMonitor", CheckInput.Monitors),
         Optional("monitoring.coreos.com", ["v1"], "prometheuses", "Prometheus", CheckInput.Monitors),
         Optional("monitoring.coreos.com", ["v1"], "prometheusrules", "PrometheusRule", CheckInput.PrometheusRules),
+        Optional("services.platform.opendatahub.io", ["v1alpha1"], "monitorings", "Monitoring", CheckInput.Monitors),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanas", "Grafana", CheckInput.GrafanaObjects),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanadatasources", "GrafanaDatasource", CheckInput.GrafanaObjects),
         Optional("grafana.integreatly.org", ["v1beta1"], "grafanadashboards", "GrafanaDashboard", CheckInput.GrafanaObjects),
@@ -36,7 +39,7 @@ public sealed record InventoryKind(ApiRequest Api, CheckInput? Input, bool Core 
     /// <summary>
     /// ConfigMaps are not listed cluster-wide (they can be large and many): only these namespaces, where
     /// OpenShift keeps <c>cluster-monitoring-config</c> and <c>user-workload-monitoring-config</c>, plus every
-    /// ConfigMap a GrafanaDashboard references through <c>spec.configMapRef</c>.
+    /// ConfigMap a GrafanaDashboard (<c>spec.configMapRef</c>) or a monitor endpoint (<c>tlsConfig</c> CA/cert) references.
     /// </summary>
     public static IReadOnlyList<string> ConfigMapNamespaces { get; } = ["openshift-monitoring", "openshift-user-workload-monitoring"];
 

@@ -48,9 +48,9 @@ public sealed class LiveInventoryCollector(KubeClient client, LiveInventoryOptio
             .ToDictionary(k => k, k => Throttled(gate, () => CollectKindAsync(k, discovered, cancellationToken), cancellationToken));
         await Task.WhenAll(pending.Values).ConfigureAwait(false);
 
-        var dashboards = pending.Values.Select(t => t.Result).Where(o => o.Kind.Api.Kind == "GrafanaDashboard").SelectMany(o => o.Items);
+        var referrers = pending.Values.Select(t => t.Result).Where(o => o.Kind.Api.Kind is "GrafanaDashboard" or "ServiceMonitor" or "PodMonitor").SelectMany(o => o.Items);
         var configMaps = InventoryKind.All.First(k => k.Api.Kind == "ConfigMap");
-        var configMapOutcome = await CollectConfigMapsAsync(configMaps, dashboards.Select(d => d.Item), cancellationToken).ConfigureAwait(false);
+        var configMapOutcome = await CollectConfigMapsAsync(configMaps, referrers.Select(d => d.Item), cancellationToken).ConfigureAwait(false);
 
         var outcomes = InventoryKind.All.Select(k => k == configMaps ? configMapOutcome : pending[k].Result).ToList();
         var builder = new ClusterSnapshotBuilder();
@@ -129,7 +129,7 @@ public sealed class LiveInventoryCollector(KubeClient client, LiveInventoryOptio
         }
     }
 
-    private async Task<Outcome> CollectConfigMapsAsync(InventoryKind kind, IEnumerable<JsonObject> dashboards, CancellationToken cancellationToken)
+    private async Task<Outcome> CollectConfigMapsAsync(InventoryKind kind, IEnumerable<JsonObject> referrers, CancellationToken cancellationToken)
     {
         var resource = KubeResource.ConfigMaps;
         var items = new List<(JsonObject, string)>();
@@ -144,7 +144,7 @@ public sealed class LiveInventoryCollector(KubeClient client, LiveInventoryOptio
                 items.AddRange(list.Items.Select(i => (i, url.ToString())));
             }
 
-            foreach (var (ns, name) in ReferencedConfigMaps(dashboards).Where(r => !InventoryKind.ConfigMapNamespaces.Contains(r.Namespace)))
+            foreach (var (ns, name) in ReferencedConfigMaps(referrers).Where(r => !InventoryKind.ConfigMapNamespaces.Contains(r.Namespace)))
             {
                 var url = client.Url(resource.ItemPath(ns, name));
                 sources.Add(url.ToString());
@@ -162,12 +162,30 @@ public sealed class LiveInventoryCollector(KubeClient client, LiveInventoryOptio
         return new Outcome(kind, InputState.Available($"ConfigMap ({string.Join(", ", sources)})"), items);
     }
 
-    private static IEnumerable<(string Namespace, string Name)> ReferencedConfigMaps(IEnumerable<JsonObject> dashboards) =>
-        dashboards
-            .Select(d => (Ns: d["metadata"]?["namespace"]?.GetValue<string>(), Name: d["spec"]?["configMapRef"]?["name"]?.GetValue<string>()))
+    /// <summary>
+    /// The ConfigMaps, in the referrer's own namespace, that a GrafanaDashboard (<c>spec.configMapRef</c>) or a
+    /// ServiceMonitor/PodMonitor endpoint (<c>tlsConfig.ca.configMap</c>, <c>tlsConfig.cert.configMap</c>) reads.
+    /// </summary>
+    private static IEnumerable<(string Namespace, string Name)> ReferencedConfigMaps(IEnumerable<JsonObject> referrers) =>
+        referrers
+            .SelectMany(o => ConfigMapNames(o).Select(name => (Ns: o["metadata"]?["namespace"]?.GetValue<string>(), Name: name)))
             .Where(r => !string.IsNullOrEmpty(r.Ns) && !string.IsNullOrEmpty(r.Name))
             .Select(r => (r.Ns!, r.Name!))
             .Distinct();
+
+    private static IEnumerable<string?> ConfigMapNames(JsonObject referrer)
+    {
+        var spec = referrer["spec"];
+        yield return Text(spec?["configMapRef"]?["name"]);
+        var endpoints = (spec?["endpoints"] ?? spec?["podMetricsEndpoints"]) as JsonArray ?? [];
+        foreach (var tls in endpoints.Select(e => e?["tlsConfig"]))
+        {
+            yield return Text(tls?["ca"]?["configMap"]?["name"]);
+            yield return Text(tls?["cert"]?["configMap"]?["name"]);
+        }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static Outcome Failed(InventoryKind kind, KubeApiException error)
     {

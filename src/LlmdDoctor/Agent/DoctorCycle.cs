@@ -71,7 +71,7 @@ public sealed class DoctorCycle(DoctorConfig config, ReportPolicy policy, TimePr
             Source = new ReportSource { Kind = source.Kind, Name = source.Name },
             GeneratedAt = now,
             Policy = policy,
-            RunbookBaseUrl = config.RunbookBaseUrl,
+            RunbookBaseUrl = config.RunbookBaseUrl ?? ReportBuilder.DefaultRunbookBaseUrl,
             Annotations = FlowAnnotations.For(inputs),
             ProbeHistory = inputs.Probes.History,
         }.Build(run, inputs.Flows, inputs.Cluster.Problems);

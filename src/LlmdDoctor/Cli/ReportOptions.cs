@@ -30,6 +30,14 @@ public sealed class ReportOptions
         Description = "Configuration file (YAML); environment variables LLMD_DOCTOR_* override it",
     };
 
+    public Option<string?> RunbookBase { get; } = new("--runbook-base")
+    {
+        Description = "Base of the runbook links in the report: an http(s) URL (the agent's /runbooks, or your published copy; "
+            + "{code} in it is replaced by the code) or a relative folder of the Markdown runbooks. Default: runbookBaseUrl from "
+            + "the configuration, else the relative runbooks/ of the project's source tree. Every finding also names "
+            + "`llmd-doctor explain CODE`, which prints the runbook offline",
+    };
+
     public ReportOptions()
     {
         Output.AcceptOnlyFromAmong("text", "json", "markdown");
@@ -42,6 +50,7 @@ public sealed class ReportOptions
         command.Options.Add(FailOn);
         command.Options.Add(Suppress);
         command.Options.Add(Config);
+        command.Options.Add(RunbookBase);
     }
 
     /// <summary>The settings a command runs with, or a usage/config error message.</summary>
@@ -69,6 +78,13 @@ public sealed class ReportOptions
             suppressions.Add(s!);
         }
 
+        var runbookBase = parse.GetValue(RunbookBase);
+        if (runbookBase is not null && RunbookBaseProblem(runbookBase) is { } problem)
+        {
+            return (null, $"--runbook-base {problem}");
+        }
+
+        config = config with { RunbookBaseUrl = runbookBase ?? config.RunbookBaseUrl ?? ReportBuilder.OfflineRunbookBase };
         _ = ExitCodes.TryParseFailOn(parse.GetValue(FailOn), out var failOn);
         return (new ReportSettings(config, config.Policy(suppressions), failOn, parse.GetValue(Output) ?? "text"), null);
     }
@@ -83,6 +99,22 @@ public sealed class ReportOptions
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// Why a <c>--runbook-base</c> cannot be used, or null. Links land in reports that are shared: an http(s) URL
+    /// without a user name or password, or a relative folder; never a local absolute path or another scheme.
+    /// </summary>
+    private static string? RunbookBaseProblem(string value)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+        {
+            return uri.UserInfo.Length > 0 ? "has a user name or password in it (user:…@host)" : null;
+        }
+
+        return value.Length == 0 || Path.IsPathRooted(value) || value.Contains(':', StringComparison.Ordinal) || value.Split('/', '\\').Contains("..")
+            ? "must be an http(s) URL or a relative folder (no local absolute path, no other scheme, no '..')"
+            : null;
     }
 
     private static Dictionary<string, string?> EnvironmentOf(CliConsole console) =>

@@ -15,7 +15,8 @@ public sealed record DoctorConfig
     public PrometheusConfig? Prometheus { get; init; }
     public GrafanaConfig? Grafana { get; init; }
     public AlertmanagerConfig? Alertmanager { get; init; }
-    public string RunbookBaseUrl { get; init; } = ReportBuilder.DefaultRunbookBaseUrl;
+    /// <summary>Base of every runbook link; null when not configured (the agent then links its own /runbooks, the CLI <see cref="ReportBuilder.OfflineRunbookBase"/>).</summary>
+    public string? RunbookBaseUrl { get; init; }
     public IReadOnlyDictionary<string, Severity> SeverityOverrides { get; init; } = new Dictionary<string, Severity>(StringComparer.OrdinalIgnoreCase);
     public IReadOnlyList<Suppression> Suppressions { get; init; } = [];
     public LimitsConfig Limits { get; init; } = new();

@@ -191,7 +191,7 @@ public static class DoctorConfigLoader
                 Prometheus = m.Child("prometheus") is { } prom ? ReadPrometheus(prom) : null,
                 Grafana = m.Child("grafana") is { } graf ? ReadGrafana(graf) : null,
                 Alertmanager = m.Child("alertmanager") is { } am ? ReadAlertmanager(am) : null,
-                RunbookBaseUrl = m.Url("runbookBaseUrl") ?? ReportBuilder.DefaultRunbookBaseUrl,
+                RunbookBaseUrl = m.Url("runbookBaseUrl"),
                 SeverityOverrides = m.Child("severityOverrides") is { } so ? ReadOverrides(so) : new Dictionary<string, Severity>(),
                 Suppressions = ReadSuppressions(m),
                 Limits = m.Child("limits") is { } l ? ReadLimits(l) : new LimitsConfig(),

@@ -6,6 +6,7 @@ using LlmdDoctor.Core.Cluster;
 using LlmdDoctor.Core.EndpointPicker;
 using LlmdDoctor.Core.Envoy;
 using LlmdDoctor.Core.Probes;
+using LlmdDoctor.Core.Reporting;
 using LlmdDoctor.Core.Security;
 using LlmdDoctor.Core.Trace;
 using LlmdDoctor.Envoy.ExtProc;
@@ -63,7 +64,7 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
             Flows = flows,
             Envoy = envoy is { IsReadable: true } ? envoy : null,
             EnvoyUnavailable = envoy is null ? "the gateway has no pod in the inventory" : envoy.Problem,
-            RunbookBaseUrl = config.RunbookBaseUrl,
+            RunbookBaseUrl = config.RunbookBaseUrl ?? ReportBuilder.OfflineRunbookBase,
         };
 
         var (route, flow) = RequestTraceExplainer.RouteOf(evidence);

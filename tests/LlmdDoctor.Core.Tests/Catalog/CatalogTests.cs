@@ -49,6 +49,7 @@ public sealed partial class CatalogTests
         string[] added =
         [
             "LLMD0104 EnvoyDumpWithoutGateway", // issue 15 item 7: a dump whose pod maps to no Gateway is reported (info)
+            "LLMD0608 GrafanaDashboardNotLoaded", // issue 17 item 4: a dashboard whose configMapRef is missing is loaded nowhere
         ];
         Assert.Equal(contract.Concat(added).Order(StringComparer.Ordinal), FindingCatalog.All.Select(d => $"{d.Code} {d.Name}"));
     }
@@ -87,6 +88,27 @@ public sealed partial class CatalogTests
             Assert.Contains("```", text);
         }
     }
+
+    [Fact]
+    public void Monitoring_and_Grafana_runbooks_give_both_the_OpenShift_and_the_vanilla_Kubernetes_commands()
+    {
+        foreach (var definition in FindingCatalog.All.Where(d => d.Code.StartsWith("LLMD05", StringComparison.Ordinal) || d.Code.StartsWith("LLMD06", StringComparison.Ordinal)))
+        {
+            var text = RunbookLibrary.Get(definition.Code)!;
+            var diagnosis = text[text.IndexOf("## Diagnosis", StringComparison.Ordinal)..text.IndexOf("## Mitigation", StringComparison.Ordinal)];
+            Assert.True(Regex.IsMatch(diagnosis, @"(^|\s)oc (get|exec|describe|auth|set|label)\b", RegexOptions.Multiline), $"{definition.Code}: no oc command in Diagnosis");
+            Assert.True(Regex.IsMatch(diagnosis, @"(^|\s)kubectl (get|exec|describe|auth|set|label|port-forward|run)\b", RegexOptions.Multiline), $"{definition.Code}: no kubectl command in Diagnosis");
+        }
+    }
+
+    [Theory]
+    [InlineData("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks", "http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0504")]
+    [InlineData("https://docs.example.org/llmd/runbooks/", "https://docs.example.org/llmd/runbooks/LLMD0504")]
+    [InlineData("https://example.org/blob/main/runbooks/{code}.md", "https://example.org/blob/main/runbooks/LLMD0504.md")]
+    [InlineData("runbooks", "runbooks/LLMD0504.md")]
+    [InlineData("docs/runbooks/", "docs/runbooks/LLMD0504.md")]
+    public void Runbook_links_follow_the_base(string runbookBase, string expected) =>
+        Assert.Equal(expected, LlmdDoctor.Core.Reporting.ReportBuilder.RunbookLink(runbookBase, "LLMD0504"));
 
     [Fact]
     public void Every_code_is_emitted_by_a_registered_check_or_listed_pending_with_its_issue()

@@ -31,6 +31,13 @@ public sealed class MonitoringCheckTests
         [.. Healthy().Where(o => !o.Contains("\"kind\":\"Pod\"", StringComparison.Ordinal) && (drop is null || !o.Contains(drop, StringComparison.Ordinal))),
             VllmDeployment(), EppDeployment(), .. extra];
 
+    /// <summary>The healthy cluster as applied manifests whose vLLM pods come from <paramref name="vllmWorkload"/> (a StatefulSet or LeaderWorkerSet).</summary>
+    private static List<string> ManifestsOf(string vllmWorkload, string? drop = null, params string[] extra) =>
+        [.. Manifests(drop, extra).Where(o => !o.Contains("\"name\":\"qwen-kserve\"", StringComparison.Ordinal)), vllmWorkload];
+
+    private const string LwsPodMonitorSelector =
+        """{"matchLabels":{"app.kubernetes.io/part-of":"llminferenceservice"},"matchExpressions":[{"key":"app.kubernetes.io/component","operator":"In","values":["llminferenceservice-workload-leader","llminferenceservice-workload-worker"]}]}""";
+
     private static List<string> PlainKubernetes(params string[] extra) =>
         [.. Healthy().Where(o => !o.Contains("openshift-monitoring", StringComparison.Ordinal)), Namespace("llm-d-monitoring"), .. extra];
 
@@ -52,6 +59,11 @@ public sealed class MonitoringCheckTests
         var unhealthy = new GrafanaDatasourceUnhealthyCheck();
         var empty = new DashboardQueriesEmptyCheck();
         var credentials = new DatasourceCredentialMissingCheck();
+        var dashboardContent = new GrafanaDashboardNotLoadedCheck();
+        var datasourceService = new DatasourceServiceMissingCheck();
+        var tokenSecret = Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token");
+        var bearerFill = """[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"grafana-thanos-token","key":"token"}}}]""";
+        var caEndpoint = ""","tlsConfig":{"ca":{"configMap":{"name":"serving-ca","key":"service-ca.crt"}},"serverName":"qwen-epp-service.my-first-model.svc"}""";
         var heartbeat = new AlertDeliveryBrokenCheck();
         var rules = new AlertRulesNotLoadedCheck();
         var thanos = "https://thanos-querier.openshift-monitoring.svc:9091";
@@ -75,6 +87,16 @@ public sealed class MonitoringCheckTests
                 smNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}""", pmNamespaceSelector: """{"matchLabels":{"monitoring":"llm-d"}}"""))), "LLMD0502", "monitoring=llm-d"),
             Fires("0502 plain Prometheus null namespace selectors = own namespace only", ns, () => Cluster(PlainKubernetes(PrometheusServer(smNamespaceSelector: "null", pmNamespaceSelector: "null"))), "LLMD0502", "only its own namespace llm-d-monitoring"),
             Silent("0502 healthy twin: plain Prometheus selects all namespaces", ns, () => Cluster(PlainKubernetes(PrometheusServer()))),
+            Silent("0502 RHOAI: a namespace opted out of UWM but labelled monitoring.opendatahub.io/scrape=true is read by the ODH collector", ns,
+                () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", OpenDataHubMonitoring(),
+                    Namespace(ModelNs, """{"openshift.io/user-monitoring":"false","monitoring.opendatahub.io/scrape":"true"}""")))),
+            Fires("0502 RHOAI: the same namespace when the Monitoring collects no metrics (spec.metrics unset)", ns,
+                () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", OpenDataHubMonitoring(metrics: false),
+                    Namespace(ModelNs, """{"openshift.io/user-monitoring":"false","monitoring.opendatahub.io/scrape":"true"}"""))), "LLMD0502", "openshift.io/user-monitoring=false"),
+            Fires("0502 applied manifests (no pods) in a namespace opted out of UWM: the template pods would not be scraped", ns,
+                () => Cluster(ManifestsOf(VllmStatefulSet(), "\"name\":\"my-first-model\",\"labels\":{}", Namespace(ModelNs, """{"openshift.io/user-monitoring":"false"}"""))),
+                "LLMD0502", "(read from the pod template of StatefulSet my-first-model/qwen-kserve-sts, the pod template of Deployment my-first-model/qwen-epp) and would not be scraped"),
+            Silent("0502 healthy twin: the same manifests in a namespace UWM watches", ns, () => Cluster(ManifestsOf(VllmStatefulSet()))),
 
             // LLMD0503
             Silent("0503 healthy: KServe monitors", missing, () => Cluster(Healthy())),
@@ -82,6 +104,14 @@ public sealed class MonitoringCheckTests
             Fires("0503 no ServiceMonitor for EPP", missing, () => Cluster(Without("ServiceMonitor")), "LLMD0503", "Endpoint Picker"),
             Silent("0503 healthy twin: only the -default twin", missing, () => Cluster(Without("PodMonitor", VllmPodMonitor(name: "kserve-llm-isvc-vllm-engine-default", rename: false)))),
             Fires("0503 monitor opted out by label", missing, () => Cluster(Without("PodMonitor", VllmPodMonitor(labels: """{"openshift.io/user-monitoring":"false"}"""))), "LLMD0503", "labelled openshift.io/user-monitoring=false"),
+            Fires("0503 RHOAI collector on, but the monitor opted out of UWM lacks monitoring.opendatahub.io/scrape", missing,
+                () => Cluster(Without("PodMonitor", OpenDataHubMonitoring(), VllmPodMonitor(labels: """{"openshift.io/user-monitoring":"false"}"""))),
+                "LLMD0503", "reads only monitors labelled monitoring.opendatahub.io/scrape=true"),
+            Silent("0503 RHOAI healthy twin: the monitor carries monitoring.opendatahub.io/scrape=true", missing,
+                () => Cluster(Without("PodMonitor", OpenDataHubMonitoring(), VllmPodMonitor(labels: """{"openshift.io/user-monitoring":"false","monitoring.opendatahub.io/scrape":"true"}""")))),
+            Silent("0503 RHOAI healthy twin: an applied monitor in a namespace labelled for the ODH webhook gets the label on create", missing,
+                () => Cluster(Without("\"name\":\"my-first-model\",\"labels\":{}", OpenDataHubMonitoring(), Namespace(ModelNs, """{"monitoring.opendatahub.io/scrape":"true"}"""))
+                    .Where(o => !o.Contains("PodMonitor", StringComparison.Ordinal)).Append(VllmPodMonitor(labels: """{"openshift.io/user-monitoring":"false"}""")))),
             Fires("0503 plain Prometheus serviceMonitorSelector misses the monitor", missing, () => Cluster(PlainKubernetes(PrometheusServer(smSelector: """{"matchLabels":{"release":"kps"}}"""))), "LLMD0503", "release=kps"),
             Silent("0503 healthy twin: monitor carries the release label", missing, () => Cluster(
                 [.. PlainKubernetes(PrometheusServer(smSelector: """{"matchLabels":{"release":"kps"}}""")).Where(o => !o.Contains("ServiceMonitor", StringComparison.Ordinal)),
@@ -92,11 +122,30 @@ public sealed class MonitoringCheckTests
             Fires("0503 applied manifests, no ServiceMonitor: names the template pod", missing, () => Cluster(Manifests("ServiceMonitor")), "LLMD0503", "qwen-epp (pod template)"),
             Silent("0503 healthy twin: a Deployment scaled to zero makes no pods to cover", missing, () => Cluster(
                 [.. Manifests("PodMonitor").Where(o => !o.Contains("qwen-kserve", StringComparison.Ordinal)), VllmDeployment(replicas: 0)])),
+            Silent("0503 healthy: applied StatefulSet whose pod template the KServe PodMonitor reaches", missing, () => Cluster(ManifestsOf(VllmStatefulSet()))),
+            Fires("0503 applied StatefulSet, no PodMonitor: its template pods would not be scraped", missing, () => Cluster(ManifestsOf(VllmStatefulSet(), "PodMonitor")),
+                "LLMD0503", "read from the pod template of StatefulSet my-first-model/qwen-kserve-sts) and would not be scraped"),
+            Silent("0503 healthy twin: a StatefulSet scaled to zero makes no pods to cover", missing, () => Cluster(ManifestsOf(VllmStatefulSet(replicas: 0), "PodMonitor"))),
+            Silent("0503 healthy: applied LeaderWorkerSet whose leader and worker templates a PodMonitor reaches", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(), "PodMonitor", VllmPodMonitor(selector: LwsPodMonitorSelector)))),
+            Fires("0503 applied LeaderWorkerSet, a PodMonitor whose component list misses its leader/worker components", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet())), "LLMD0503", "read from the pod template of LeaderWorkerSet my-first-model/qwen-kserve-mn) and would not be scraped"),
+            Fires("0503 LeaderWorkerSet without leaderTemplate: the leader is made from the worker template", missing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(leaderTemplate: false))), "LLMD0503", "qwen-kserve-mn (leader pod template)"),
+            Silent("0503 healthy twin: a LeaderWorkerSet whose pods exist is not counted again by its templates", missing,
+                () => Cluster([.. Without("\"kind\":\"Pod\""), EppPod(), VllmLeaderWorkerSet(),
+                    VllmPod("qwen-kserve-mn-0", component: "llminferenceservice-workload", extraLabels: ",\"leaderworkerset.sigs.k8s.io/name\":\"qwen-kserve-mn\"")])),
             Silent("0503 healthy twin: running pods, so the template of their Deployment is not counted again", missing, () => Cluster(With(VllmDeployment(component: "llminferenceservice-workload-prefill")))),
 
             // LLMD0504
             Silent("0504 healthy: applied manifests, the KServe PodMonitor reaches the pod template", nothing, () => Cluster(Manifests())),
             Fires("0504 applied manifests, PodMonitor label mismatch: would not be scraped", nothing, () => Cluster(Manifests("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "would not be scraped"),
+            Silent("0504 healthy: a PodMonitor selecting the LWS leader by the labels the LWS controller adds (name, worker-index 0)", nothing,
+                () => Cluster(ManifestsOf(VllmLeaderWorkerSet(), "PodMonitor", VllmPodMonitor(
+                    selector: """{"matchLabels":{"leaderworkerset.sigs.k8s.io/name":"qwen-kserve-mn","leaderworkerset.sigs.k8s.io/worker-index":"0"}}""")))),
+            Fires("0504 applied StatefulSet, PodMonitor label mismatch: judged from its template, would not be scraped", nothing,
+                () => Cluster(ManifestsOf(VllmStatefulSet(), "PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))),
+                "LLMD0504", "do not exist yet: judged from the pod template of StatefulSet my-first-model/qwen-kserve-sts"),
             Silent("0504 healthy: KServe monitors select pods and ports", nothing, () => Cluster(Healthy())),
             Fires("0504 PodMonitor label mismatch", nothing, () => Cluster(Without("PodMonitor", VllmPodMonitor(selector: """{"matchLabels":{"app":"vllm"}}"""))), "LLMD0504", "matches no Pod"),
             Fires("0504 plain Prometheus: PodMonitor namespaceSelector looks elsewhere", nothing, () => Cluster([.. PlainKubernetes(PrometheusServer()).Where(o => !o.Contains("PodMonitor", StringComparison.Ordinal)),
@@ -126,6 +175,16 @@ public sealed class MonitoringCheckTests
                     EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
             Silent("0504 healthy twin: no Secret collected at all (a manifest bundle) says nothing about the reference", nothing,
                 () => Cluster(Without("ServiceMonitor", EppServiceMonitor(endpointExtra: ""","bearerTokenSecret":{"name":"kserve-metrics-reader-sa-secret","key":"token"}""")))),
+            Fires("0504 tlsConfig CA ConfigMap missing: prometheus-operator rejects the monitor", nothing,
+                () => Cluster(Without("ServiceMonitor", EppServiceMonitor(endpointExtra: caEndpoint))),
+                "LLMD0504", "endpoint 0 tlsConfig.ca.configMap names ConfigMap my-first-model/serving-ca, which does not exist"),
+            Fires("0504 tlsConfig CA ConfigMap without the key", nothing,
+                () => Cluster(Without("ServiceMonitor", ConfigMap("serving-ca", ModelNs, """{"ca.crt":"x"}"""), EppServiceMonitor(endpointExtra: caEndpoint))),
+                "LLMD0504", "names key 'service-ca.crt' of ConfigMap my-first-model/serving-ca, which has no such key"),
+            Silent("0504 healthy twin: the CA ConfigMap and key exist", nothing,
+                () => Cluster(Without("ServiceMonitor", ConfigMap("serving-ca", ModelNs, """{"service-ca.crt":"x"}"""), EppServiceMonitor(endpointExtra: caEndpoint)))),
+            Silent("0504 healthy twin: no ConfigMap collected at all says nothing about the reference", nothing,
+                () => Cluster([.. Without("ServiceMonitor", EppServiceMonitor(endpointExtra: caEndpoint)).Where(o => !o.Contains("cluster-monitoring-config", StringComparison.Ordinal))])),
             Fires("0503 OpenShift UWM: the only vLLM monitor sits in another namespace, so nothing covers the pods", missing,
                 () => Cluster(Without("PodMonitor", VllmPodMonitor(ns: "llm-d-monitoring", namespaceSelector: """{"any":true}"""))), "LLMD0503", "kserve-llm-isvc-vllm-engine"),
             Fires("0504 ServiceMonitor port is a number, not the Service port name", nothing, () => Cluster(Without("ServiceMonitor", EppServiceMonitor(port: "9090"))), "LLMD0504", "Service port name '9090'"),
@@ -190,6 +249,36 @@ public sealed class MonitoringCheckTests
             Silent("0602 healthy twin: the datasource's Secret exists", credentials,
                 () => Cluster(With(Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token"), DatasourceWithSecret("grafana-thanos-token")))),
             Silent("0602 healthy twin: no Secret collected, nothing judged", credentials, () => Cluster(With(DatasourceWithSecret("grafana-thanos-token")))),
+            Silent("0602 healthy twin: the placeholder ${token} is filled by valuesFrom from an existing Secret", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}"}""", bearerFill)))),
+            Fires("0602 secureJsonData placeholder no valuesFrom fills: Grafana sends the placeholder text", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}"}""", "[]"))),
+                "LLMD0602", "secureJsonData.httpHeaderValue1 holds the placeholder ${token} but no valuesFrom entry"),
+            Fires("0602 valuesFrom targets a secureJsonData field the datasource does not have", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue2":"Bearer ${token}"}""", bearerFill))),
+                "LLMD0602", "valuesFrom targetPath secureJsonData.httpHeaderValue1 names a field the datasource does not have"),
+            Fires("0602 the targeted field has no placeholder for the key, so the token lands nowhere", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer"}""", bearerFill))),
+                "LLMD0602", "secureJsonData.httpHeaderValue1 holds neither ${token} nor $token"),
+            Silent("0602 healthy twin: a non-string secure field (an array, as grafana-operator's example has) is read and left alone", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}","exemplarTraceIdDestinations":[{"name":"${dynamicTraceId}"}]}""", bearerFill)))),
+            Fires("0602 a datasource with an array secure field is still read (not dropped): its unfilled placeholder is found", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}","exemplarTraceIdDestinations":[{"name":"x"}]}""", "[]"))),
+                "LLMD0602", "secureJsonData.httpHeaderValue1 holds the placeholder ${token}"),
+            Silent("0602 healthy twin: the $key form is substituted too", credentials,
+                () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer $token"}""", bearerFill)))),
+            Fires("0601 the datasource URL names a Service that does not exist in its (collected) namespace", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]"), Service("prometheus-operated", "openshift-monitoring"))),
+                "LLMD0601", "points at Service openshift-monitoring/thanos-querier, which does not exist"),
+            Silent("0601 healthy twin: the Service exists", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]"), Service("thanos-querier", "openshift-monitoring")))),
+            Fires("0601 .svc.cluster.local form", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]", url: "http://prometheus-operated.openshift-monitoring.svc.cluster.local:9090"), Service("thanos-querier", "openshift-monitoring"))),
+                "LLMD0601", "Service openshift-monitoring/prometheus-operated"),
+            Silent("0601 healthy twin: no Service of that namespace in the inventory (its Services were not collected)", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]")))),
+            Silent("0601 healthy twin: an external URL names no Service", datasourceService,
+                () => Cluster(With(DatasourceWithSecureFields("{}", "[]", url: "https://thanos.example.com:9091")))),
             Silent("0602 healthy: token accepted", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Ok, "", "")] })),
             Fires("0602 HTTP 401", unauthorized, () => Cluster(Healthy(), Facts() with { Datasources = [new(DatasourceRole.Query, thanos, ApiOutcome.Unauthorized, "HTTP 401", "HTTP 401 using bearer token from file /var/run/secrets/token", HttpStatus: 401)] }), "LLMD0602", "HTTP 401"),
             Fires("0602 configured token Secret missing", unauthorized, () => Cluster(With("""{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other","namespace":"llm-d-monitoring"},"type":"Opaque"}"""),
@@ -222,6 +311,21 @@ public sealed class MonitoringCheckTests
             Silent("0606 healthy: Grafana says OK", unhealthy, () => Cluster(Healthy(), Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 200, "OK", "Successfully queried the Prometheus API.")] } })),
             Fires("0606 Grafana says ERROR", unhealthy, () => Cluster(With(GrafanaObject("GrafanaDatasource", "thanos-querier", """{"uid":"prometheus"}""")),
                 Facts() with { Grafana = new GrafanaFacts { Url = "https://grafana", Healthy = true, Datasources = [new("prometheus", 400, "ERROR", "Post \"https://thanos-querier...\": 401 Unauthorized")] } }), "LLMD0606", "ERROR"),
+            Fires("0608 configMapRef names a ConfigMap that does not exist", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}"""))),
+                "LLMD0608", "ConfigMap llm-d-monitoring/vllm-dashboard, which does not exist"),
+            Fires("0608 configMapRef key missing from the ConfigMap", dashboardContent,
+                () => Cluster(With(ConfigMap("vllm-dashboard", "llm-d-monitoring", """{"other.json":"{}"}"""), DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}"""))),
+                "LLMD0608", "names key 'vllm.json' of ConfigMap llm-d-monitoring/vllm-dashboard, which has no such key"),
+            Silent("0608 healthy twin: the ConfigMap holds the key", dashboardContent,
+                () => Cluster(With(ConfigMap("vllm-dashboard", "llm-d-monitoring", """{"vllm.json":"{}"}"""), DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}""")))),
+            Silent("0608 healthy twin: no ConfigMap collected at all, nothing judged", dashboardContent,
+                () => Cluster(Without("cluster-monitoring-config", DashboardFrom(""" "configMapRef":{"name":"vllm-dashboard","key":"vllm.json"}""")))),
+            Silent("0608 healthy twin: a url dashboard is remote, not fetched, not judged", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "url":"https://grafana.com/api/dashboards/1860/revisions/37/download" """)))),
+            Fires("0608 the operator says InvalidSpec", dashboardContent,
+                () => Cluster(With(DashboardFrom(""" "url":"https://example.com/d.json" """, """{"conditions":[{"type":"InvalidSpec","status":"True","reason":"InvalidModelResolution","message":"fetching url: 404"}]}"""))),
+                "LLMD0608", "grafana-operator says InvalidSpec (InvalidModelResolution): fetching url: 404"),
             Silent("0607 healthy: panel returns series", empty, () => Cluster(Healthy(), Facts(HealthyPrometheus() with
             {
                 DashboardQueries = [new("GrafanaDashboard", "llm-d-monitoring", "vllm", "Running", "kserve_vllm:num_requests_running", DashboardQueryOutcome.Series, 1, "")],

@@ -90,7 +90,7 @@ public sealed class ReportRenderingTests
 
         var first = root.GetProperty("findings")[0];
         Assert.Equal(
-            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen", "incident"],
+            ["code", "name", "severity", "subject", "message", "evidence", "check", "runbook", "runbookUrl", "firstSeen", "lastSeen", "incident", "explain"],
             Names(first));
         Assert.Equal("LLMD0401", first.GetProperty("code").GetString());
         Assert.Equal("ChatCompletionBodyLost", first.GetProperty("name").GetString());
@@ -100,6 +100,7 @@ public sealed class ReportRenderingTests
         Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
         Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
+        Assert.Equal("llmd-doctor explain LLMD0401", first.GetProperty("explain").GetString());
 
         // Issue 19: every finding names its incident; the incident gives the root's runbook.
         var incident = root.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("id").GetString() == first.GetProperty("incident").GetString());

@@ -49,6 +49,34 @@ public sealed class AnalyzeCommandTests
     [InlineData("text")]
     [InlineData("json")]
     [InlineData("markdown")]
+    public async Task Every_format_links_the_relative_runbook_names_explain_and_no_local_path(string format)
+    {
+        var result = await CliRunner.RunAsync(["analyze", Seed, "-o", format, "--fail-on", "none"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("runbooks/LLMD0204.md", result.Out);
+        Assert.Contains("llmd-doctor explain LLMD0204", result.Out);
+        Assert.DoesNotContain("svc:8080/runbooks", result.Out);
+        Assert.DoesNotContain(Path.GetFullPath(Seed), result.Out);
+        Assert.DoesNotContain(Repository.Root, result.Out);
+    }
+
+    [Fact]
+    public async Task Runbook_base_flag_sets_the_links_and_refuses_a_local_absolute_path()
+    {
+        var result = await CliRunner.RunAsync(["analyze", Seed, "-o", "json", "--fail-on", "none", "--runbook-base", "https://docs.example.org/llmd/{code}.html"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("\"runbookUrl\": \"https://docs.example.org/llmd/LLMD0204.html\"", result.Out);
+        Assert.Contains("\"explain\": \"llmd-doctor explain LLMD0204\"", result.Out);
+
+        var local = await CliRunner.RunAsync(["analyze", Seed, "--runbook-base", "/home/someone/runbooks"]);
+        Assert.Equal(2, local.ExitCode);
+        Assert.Contains("--runbook-base must be an http(s) URL or a relative folder", local.Error);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    [InlineData("markdown")]
     public async Task Suppressing_every_critical_code_exits_0_in_every_format(string format)
     {
         var result = await CliRunner.RunAsync(["analyze", Seed, "-o", format,

@@ -12,7 +12,8 @@ public sealed class ConfigTests
         Assert.Equal(TimeSpan.FromSeconds(60), config.Interval);
         Assert.Equal(8, config.Probe.Concurrency);
         Assert.Null(config.Prometheus);
-        Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks", config.RunbookBaseUrl);
+        // Unset: the agent links its own /runbooks, check/analyze/fix the relative runbooks/ folder.
+        Assert.Null(config.RunbookBaseUrl);
     }
 
     [Fact]

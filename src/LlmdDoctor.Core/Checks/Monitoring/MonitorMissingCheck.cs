@@ -6,7 +6,8 @@ namespace LlmdDoctor.Core.Checks.Monitoring;
 /// <summary>
 /// LLMD0503: no ServiceMonitor or PodMonitor that a Prometheus reads actually reaches the vLLM or EPP pods of a
 /// model (selector, namespaceSelector and port all matched). Namespaces no Prometheus watches are LLMD0502's.
-/// A Deployment without pods yet (applied manifests) is judged by its pod template: those pods would not be scraped.
+/// A Deployment, StatefulSet or LeaderWorkerSet without pods yet (applied manifests) is judged by its pod templates:
+/// those pods would not be scraped.
 /// </summary>
 public sealed class MonitorMissingCheck : ICheck
 {
@@ -39,7 +40,7 @@ public sealed class MonitorMissingCheck : ICheck
                 : Expected(workload, matches);
             if (workload.NotYetCreated)
             {
-                detail = $"these pods do not exist yet (read from their Deployment's pod template) and would not be scraped: {detail}";
+                detail = $"these pods do not exist yet (read from {workload.TemplateSource}) and would not be scraped: {detail}";
             }
 
             context.Report(FindingCatalog.MonitorMissing.At(workload.Subject,

@@ -6,7 +6,8 @@ namespace LlmdDoctor.Core.Checks.Monitoring;
 /// <summary>
 /// LLMD0504: a monitor on the model path (KServe's, or one in or pointed at a model namespace) reaches no target:
 /// its selector matches nothing, its namespaceSelector looks elsewhere, or its port is not a Service port name
-/// (ServiceMonitor) / container port (PodMonitor). Deployments without pods yet count by their pod template.
+/// (ServiceMonitor) / container port (PodMonitor). Deployments, StatefulSets and LeaderWorkerSets without pods yet count
+/// by their pod templates.
 /// </summary>
 public sealed class MonitorSelectsNothingCheck : ICheck
 {
@@ -34,10 +35,10 @@ public sealed class MonitorSelectsNothingCheck : ICheck
             var match = MonitorTargets.Match(snapshot, monitor, coverage);
             if (match.SelectsNothing)
             {
-                var pending = workloads.Where(w => w.NotYetCreated && monitor.LooksIn(w.Namespace)).Select(w => w.Owner).Distinct().ToList();
+                var pending = workloads.Where(w => w.NotYetCreated && monitor.LooksIn(w.Namespace)).ToList();
                 var detail = pending.Count == 0
                     ? match.Problem
-                    : $"{match.Problem} (the pods of {MonitoringCheckInputs.List(pending)} do not exist yet: judged from their Deployment's pod template, they would not be scraped)";
+                    : $"{match.Problem} (the pods of {MonitoringCheckInputs.List(pending.Select(w => w.Owner).Distinct())} do not exist yet: judged from {MonitoringCheckInputs.List(pending.SelectMany(w => w.Templates!).Distinct().Select(t => "the pod template of " + t))}, they would not be scraped)";
                 context.Report(FindingCatalog.MonitorSelectsNothing.At(monitor.Subject,
                     ("monitorKind", monitor.KindName), ("monitor", monitor.Key), ("detail", detail)));
             }

@@ -13,6 +13,8 @@ public static class MonitoringChecks
         new DatasourceCredentialMissingCheck(),  // datasource.CredentialReferences
         new DatasourceUnreachableCheck(),        // datasource.Reachable
         new DatasourceSchemeMismatchCheck(),     // datasource.Scheme
+        new DatasourceServiceMissingCheck(),     // datasource.ServiceExists
+        new GrafanaDashboardNotLoadedCheck(),    // grafana.DashboardContent
         new DashboardQueriesEmptyCheck(),        // grafana.DashboardQueries
         new GrafanaDatasourceUnhealthyCheck(),   // grafana.DatasourceHealth
         new GrafanaDatasourceNotSyncedCheck(),   // grafana.DatasourceSynced

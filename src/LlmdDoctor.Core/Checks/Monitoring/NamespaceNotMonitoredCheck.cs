@@ -7,6 +7,7 @@ namespace LlmdDoctor.Core.Checks.Monitoring;
 /// LLMD0502: a namespace holding vLLM or EPP pods is outside every Prometheus's reach: opted out of User
 /// Workload Monitoring, a platform namespace on OpenShift, or not matched by a plain Prometheus's
 /// serviceMonitorNamespaceSelector/podMonitorNamespaceSelector (and no monitor elsewhere that is read covers it).
+/// A bundle of applied manifests (no pods) is judged by the pods its workloads' templates will create.
 /// </summary>
 public sealed class NamespaceNotMonitoredCheck : ICheck
 {
@@ -18,8 +19,9 @@ public sealed class NamespaceNotMonitoredCheck : ICheck
     public void Run(CheckContext context)
     {
         var snapshot = context.Cluster;
-        var workloads = ServingWorkloads.Find(snapshot);
-        var matches = MonitorRef.All(snapshot).Select(m => MonitorTargets.Match(snapshot, m)).ToList();
+        var coverage = CoveragePods.WithTemplates(snapshot);
+        var workloads = ServingWorkloads.Find(snapshot, coverage);
+        var matches = MonitorRef.All(snapshot).Select(m => MonitorTargets.Match(snapshot, m, coverage)).ToList();
         foreach (var group in workloads.GroupBy(w => w.Namespace))
         {
             var reason = MonitorSelection.WhyNamespaceNotMonitored(snapshot, group.Key);
@@ -33,6 +35,12 @@ public sealed class NamespaceNotMonitoredCheck : ICheck
             if (readElsewhere)
             {
                 continue;
+            }
+
+            var templates = group.Where(w => w.NotYetCreated).ToList();
+            if (templates.Count == group.Count())
+            {
+                reason = $"{reason}; its pods do not exist yet (read from {string.Join(", ", templates.Select(w => w.TemplateSource).Distinct())}) and would not be scraped";
             }
 
             context.Report(FindingCatalog.NamespaceNotMonitored.At(Subject.OfNamespace(group.Key),

@@ -19,12 +19,13 @@ public static class MonitoringFixtures
     public static string ClusterMonitoringConfig(string configYaml) =>
         $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cluster-monitoring-config","namespace":"openshift-monitoring"},"data":{"config.yaml":{{{JsonValue.Create(configYaml).ToJsonString()}}}}}""";
 
-    public static string VllmPod(string name = "qwen-kserve-0", string node = "gpu-node-1", string ports = """[{"name":"https","containerPort":8000}]""", bool gpu = false)
+    public static string VllmPod(string name = "qwen-kserve-0", string node = "gpu-node-1", string ports = """[{"name":"https","containerPort":8000}]""", bool gpu = false,
+        string component = "llminferenceservice-workload", string extraLabels = "")
     {
         var limits = gpu ? """{"nvidia.com/gpu":"1"}""" : "{}";
         return $$$"""
         {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ModelNs}}}","labels":{
-          "app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-workload"}},
+          "app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"{{{component}}}"{{{extraLabels}}}}},
          "spec":{"nodeName":"{{{node}}}","containers":[{"name":"main","ports":{{{ports}}},"resources":{"limits":{{{limits}}}}}]},
          "status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}
         """;
@@ -45,6 +46,28 @@ public static class MonitoringFixtures
          "spec":{"replicas":{{{replicas}}},"selector":{"matchLabels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/component":"{{{component}}}"}},
           "template":{"metadata":{"labels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"{{{component}}}"}},
            "spec":{"containers":[{"name":"main","ports":[{"name":"https","containerPort":8000}]}]}} }}
+        """;
+
+    /// <summary>A StatefulSet as applied (no pods yet) whose template makes <see cref="VllmPod"/>'s pods.</summary>
+    public static string VllmStatefulSet(int replicas = 1) =>
+        $$$"""
+        {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"qwen-kserve-sts","namespace":"{{{ModelNs}}}"},
+         "spec":{"replicas":{{{replicas}}},"selector":{"matchLabels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/component":"llminferenceservice-workload"}},
+          "template":{"metadata":{"labels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-workload"}},
+           "spec":{"containers":[{"name":"main","ports":[{"name":"https","containerPort":8000}]}]}} }}
+        """;
+
+    /// <summary>
+    /// A multi-node LeaderWorkerSet as applied: a leader template serving on 8000 and a worker template without
+    /// the serving port (workers join the leader's vLLM over Ray; only the leader answers HTTP).
+    /// </summary>
+    public static string VllmLeaderWorkerSet(int size = 2, bool leaderTemplate = true) =>
+        $$$"""
+        {"apiVersion":"leaderworkerset.x-k8s.io/v1","kind":"LeaderWorkerSet","metadata":{"name":"qwen-kserve-mn","namespace":"{{{ModelNs}}}"},
+         "spec":{"replicas":1,"leaderWorkerTemplate":{"size":{{{size}}},
+          {{{(leaderTemplate ? "\"leaderTemplate\":{\"metadata\":{\"labels\":{\"app.kubernetes.io/name\":\"qwen\",\"app.kubernetes.io/part-of\":\"llminferenceservice\",\"app.kubernetes.io/component\":\"llminferenceservice-workload-leader\"}},\"spec\":{\"containers\":[{\"name\":\"main\",\"ports\":[{\"name\":\"https\",\"containerPort\":8000}]}]}}," : "")}}}
+          "workerTemplate":{"metadata":{"labels":{"app.kubernetes.io/name":"qwen","app.kubernetes.io/part-of":"llminferenceservice","app.kubernetes.io/component":"llminferenceservice-workload-worker"}},
+           "spec":{"containers":[{"name":"main","ports":[{"name":"https","containerPort":8000}]}]}} }} }
         """;
 
     /// <summary>A Deployment as applied whose template makes <see cref="EppPod"/>'s pods.</summary>
@@ -134,6 +157,34 @@ public static class MonitoringFixtures
          "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"https://thanos-querier.openshift-monitoring.svc:9091",
                  "secureJsonData":{"httpHeaderValue1":"Bearer ${token}"}},
                  "valuesFrom":[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"{{{{secret}}}}","key":"token"}}}]}}
+        """;
+
+    /// <summary>A GrafanaDatasource with the given <c>secureJsonData</c> and <c>valuesFrom</c> (JSON), its token Secret named grafana-thanos-token.</summary>
+    public static string DatasourceWithSecureFields(string secureJsonData, string valuesFrom, string url = "https://thanos-querier.openshift-monitoring.svc:9091") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDatasource","metadata":{"name":"thanos-querier","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},"datasource":{"uid":"prometheus","url":"{{{url}}}",
+                 "secureJsonData":{{{secureJsonData}}}},"valuesFrom":{{{valuesFrom}}}}}
+        """;
+
+    /// <summary>The opendatahub-operator's Monitoring singleton; <paramref name="metrics"/> false leaves <c>spec.metrics</c> unset.</summary>
+    public static string OpenDataHubMonitoring(bool metrics = true) =>
+        $$$"""
+        {"apiVersion":"services.platform.opendatahub.io/v1alpha1","kind":"Monitoring","metadata":{"name":"default-monitoring"},
+         "spec":{"namespace":"redhat-ods-monitoring"{{{(metrics ? ",\"metrics\":{\"replicas\":1,\"storage\":{\"size\":\"5Gi\",\"retention\":\"90d\"}}" : "")}}}}}
+        """;
+
+    public static string ConfigMap(string name, string ns, string data = "{}") =>
+        $$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"data":{{{data}}}}""";
+
+    public static string Service(string name, string ns) =>
+        $$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"spec":{"ports":[{"name":"web","port":9091}]}}""";
+
+    /// <summary>A GrafanaDashboard whose model comes from <c>spec.configMapRef</c> (or <c>spec.url</c>) instead of <c>spec.json</c>.</summary>
+    public static string DashboardFrom(string source, string status = "{}") =>
+        $$$"""
+        {"apiVersion":"grafana.integreatly.org/v1beta1","kind":"GrafanaDashboard","metadata":{"name":"vllm","namespace":"llm-d-monitoring"},
+         "spec":{"instanceSelector":{"matchLabels":{"dashboards":"llm-d-grafana"}},{{{source}}}},"status":{{{status}}}}
         """;
 
     public static string GrafanaObject(string kind, string name, string status, bool crossNamespace = false) =>
