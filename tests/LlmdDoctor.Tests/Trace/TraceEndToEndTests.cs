@@ -55,7 +55,8 @@ public sealed class TraceEndToEndTests
         var model = Hop(trace, "model");
         Assert.Equal((HopVerdict.Broken, "LLMD0401"), (model.Verdict, model.Code));
         Assert.StartsWith("answered 400", model.Summary, StringComparison.Ordinal);
-        Assert.EndsWith("/runbooks/LLMD0204", trace.FirstBroken.RunbookUrl, StringComparison.Ordinal);
+        // Outside the agent the link is the relative runbook file (issue 17 item 6), as for check and analyze.
+        Assert.Equal("runbooks/LLMD0204.md", trace.FirstBroken.RunbookUrl);
     }
 
     [Fact]
