@@ -8,6 +8,7 @@ public static class FaultMatrix
     public static IReadOnlyList<FaultCase> All { get; } =
     [
         .. KubernetesApiCases.All,
+        .. KubernetesAnswerCases.All,
         .. GatewayCases.All,
         .. EnvoyAdminCases.All,
         .. EndpointPickerCases.All,
@@ -15,6 +16,7 @@ public static class FaultMatrix
         .. ConfigCases.All,
         .. AgentCases.All,
         .. SecretCases.All,
+        .. BundleCases.All,
         .. OutputCases.All,
     ];
 
