@@ -18,6 +18,7 @@ public static class FaultMatrix
         .. SecretCases.All,
         .. BundleCases.All,
         .. OutputCases.All,
+        .. HostileNameCases.All,
     ];
 
     public static FaultCase Named(string name) => All.Single(c => c.Name == name);

@@ -35,6 +35,10 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
         { "answer is an array", """[{"metadata":{"name":"a"}}]""", "not a List" },
         { "nested 200 levels deep", "{\"kind\":\"PodList\",\"items\":[" + new string('[', 200) + new string(']', 200) + "]}", "not JSON" },
         { "truncated", """{"kind":"PodList","items":[{"metadata":""", "not JSON" },
+        { "a Status with 200", """{"kind":"Status","status":"Failure","message":"upstream connect error"}""", "a Status, not a List: upstream connect error" },
+        { "an item of another kind", """{"kind":"PodList","items":[{"kind":"Gateway","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"name":"g"}}]}""", "items[0] claims to be kind Gateway, not a Pod v1" },
+        { "an item of another version", """{"kind":"PodList","items":[{"kind":"Pod","apiVersion":"v2","metadata":{"name":"p"}}]}""", "items[0] claims to be apiVersion v2" },
+        { "an item whose kind is a number", """{"kind":"PodList","items":[{"kind":7,"metadata":{"name":"p"}}]}""", "kind of JSON type number" },
     };
 
     [Theory]
@@ -53,12 +57,12 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
     [Fact]
     public async Task Well_formed_page_with_every_optional_field_absent_is_read()
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = """{"items":[{"metadata":{"name":"a"}}]}""" });
+        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = """{"items":[{"metadata":{"name":"a"}},{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}]}""" });
         using var client = Client();
 
         var list = await client.ListAsync(KubeResource.Pods);
 
-        Assert.Equal("Pod", (string?)Assert.Single(list.Items)["kind"]);
+        Assert.Equal(["Pod", "Pod"], list.Items.Select(i => (string?)i["kind"]));
         Assert.Null(list.ResourceVersion);
     }
 

@@ -113,6 +113,7 @@ public sealed partial class KubeClient
     private async Task<string?> ListPagesAsync(KubeResource resource, ListOptions options, string accept, IListItems items, Func<JsonObject, JsonObject> shape, CancellationToken cancellationToken)
     {
         var path = resource.CollectionPath(options.Namespace);
+        var metadataOnly = accept == MetadataListAccept;
         var tokens = new HashSet<string>(StringComparer.Ordinal);
         string? continueToken = null;
         string? resourceVersion = null;
@@ -153,6 +154,12 @@ public sealed partial class KubeClient
                 throw Malformed(url, "the answer is not a List");
             }
 
+            if (list["kind"] is JsonValue listKind && listKind.TryGetValue<string>(out var k) && k == "Status")
+            {
+                // A proxy or an aggregated API answering an error with 200: read as a List it would look empty.
+                throw Malformed(url, $"the answer is a Status, not a List: {(list["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "no message")}");
+            }
+
             if (list["items"] is JsonArray array)
             {
                 var pageItems = array.ToList();
@@ -169,7 +176,13 @@ public sealed partial class KubeClient
                         throw Malformed(url, $"the list has more than {_options.MaxListItems:N0} items (the cap per kind); it was not read");
                     }
 
-                    // Items of a List carry no apiVersion/kind on the wire.
+                    // Items of a List carry no apiVersion/kind on the wire, or the List's own (custom resources); an item
+                    // that claims another kind would enter the inventory as an object nobody listed (a Gateway in a Pod list).
+                    if (!metadataOnly && (Claims(item, "kind", resource.Kind) ?? Claims(item, "apiVersion", resource.ApiVersion)) is { } claimed)
+                    {
+                        throw Malformed(url, $"items[{i}] claims to be {claimed}, not a {resource.Kind} {resource.ApiVersion}");
+                    }
+
                     item["apiVersion"] ??= resource.ApiVersion;
                     item["kind"] ??= resource.Kind;
                     items.Add(shape(item));
@@ -203,6 +216,14 @@ public sealed partial class KubeClient
         null => null,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         var other => throw Malformed(url, $"metadata.{key} is {KindOf(other)}, not a string"),
+    };
+
+    /// <summary>What <paramref name="item"/> says its <paramref name="key"/> is when that is not <paramref name="expected"/>; null when absent or equal.</summary>
+    private static string? Claims(JsonObject item, string key, string expected) => item[key] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s == expected ? null : $"{key} {s}",
+        var other => $"{key} of JSON type {KindOf(other)}",
     };
 
     private static string KindOf(JsonNode? node) => node is null ? "null" : node.GetValueKind().ToString().ToLowerInvariant();

@@ -117,6 +117,29 @@ public static class BundleCases
             FileSkipped(await bundle.AnalyzeAsync(), bundle, "loop", "directory, not followed");
         }),
 
+        new(Area, "none (control: a symlink to a file inside the bundle)", "follows links that stay inside: the object is read, nothing reported", "none", async () =>
+        {
+            using var bundle = new Copy();
+            bundle.Write("extra/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: linked-service, namespace: my-first-model}\nspec: {ports: [{port: 80}]}\n");
+            File.CreateSymbolicLink(Path.Combine(bundle.Dir, "linked.yaml"), Path.Combine(bundle.Dir, "extra", "svc.yaml"));
+            var outcome = await bundle.AnalyzeAsync();
+            Expect.NoFinding(outcome, "LLMD0003");
+        }),
+
+        new(Area, "a dangling symlink", "reports it as a symlink to nothing; the rest is read", "LLMD0003", async () =>
+        {
+            using var bundle = new Copy();
+            File.CreateSymbolicLink(Path.Combine(bundle.Dir, "dangling.yaml"), Path.Combine(bundle.Dir, "nothing.yaml"));
+            FileSkipped(await bundle.AnalyzeAsync(), bundle, "dangling.yaml", "symlink to nothing");
+        }),
+
+        new(Area, "directories nested 20 levels deep", "walks at most 16 levels: the deeper folder is reported and skipped", "LLMD0003", async () =>
+        {
+            using var bundle = new Copy();
+            bundle.Write(string.Join("/", Enumerable.Range(0, 20).Select(i => $"d{i}")) + "/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: deep, namespace: my-first-model}\n");
+            FileSkipped(await bundle.AnalyzeAsync(), bundle, "d0/", "deeper than 16 directory levels");
+        }),
+
         new(Area, "a FIFO named pods.yaml", "does not open it (a read would block forever): reported as not a regular file", "LLMD0003", async () =>
         {
             using var bundle = new Copy();

@@ -220,6 +220,70 @@ public static class KubernetesAnswerCases
             Expect.NoCrash(outcome);
         }),
 
+        new(Area, "a Pod list item that claims to be a Gateway", "refuses the page (an item of another kind would enter the inventory unlisted): Pods unavailable, the forged Gateway is not checked", "LLMD0003", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            AnswerPods(lab, PodListWith("""{"kind":"Gateway","apiVersion":"gateway.networking.k8s.io/v1","metadata":{"name":"forged-gw","namespace":"openshift-ingress"},"spec":{"gatewayClassName":"x"}}"""));
+            var outcome = await lab.CheckAsync();
+            OnlyPodsUnavailable(outcome, "claims to be kind Gateway");
+            Assert.DoesNotContain(outcome.Report.Findings, f => f.Subject.Name == "forged-gw");
+        }),
+
+        new(Area, "200 with a Status body instead of a List (a proxy)", "does not take it for an empty list: Pods unavailable, naming the Status message", "LLMD0003", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            AnswerPods(lab, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"upstream connect error or disconnect/reset before headers"}""");
+            OnlyPodsUnavailable(await lab.CheckAsync(), "a Status, not a List: upstream connect error");
+        }),
+
+        new(Area, "a Gateway with a duplicate key", "reports Gateways as unavailable; the gateway checks are skipped, not passed", "LLMD0003", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            lab.Api.Failures.Add(new FakeFailure("/apis/gateway.networking.k8s.io/v1/gateways", 200, "", "")
+            {
+                RawBody = """{"kind":"GatewayList","metadata":{},"items":[{"metadata":{"name":"g","namespace":"openshift-ingress"},"spec":{"gatewayClassName":"a","gatewayClassName":"b"}}]}""",
+                ContentType = "application/json",
+            });
+            var outcome = await lab.CheckAsync();
+            Expect.Finding(outcome, "LLMD0003", "source", "Gateway (");
+            Expect.Finding(outcome, "LLMD0003", "reason", "Duplicate");
+            Expect.Skipped(outcome, "gateway.Ready", "unavailable");
+            Expect.NoCrash(outcome);
+        }),
+
+        new(Area, "an InferencePool whose targetPorts is a string", "reports InferencePools as unavailable naming the pool; the pool checks are skipped", "LLMD0003", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            lab.Api.Failures.Add(new FakeFailure("/apis/inference.networking.k8s.io/v1/inferencepools", 200, "", "")
+            {
+                RawBody = """{"kind":"InferencePoolList","metadata":{},"items":[{"metadata":{"name":"odd-pool","namespace":"my-first-model"},"spec":{"targetPorts":"8000","selector":{"matchLabels":{"app":"x"}}}}]}""",
+                ContentType = "application/json",
+            });
+            var outcome = await lab.CheckAsync();
+            Expect.Finding(outcome, "LLMD0003", "source", "InferencePool (");
+            Expect.Finding(outcome, "LLMD0003", "reason", "my-first-model/odd-pool");
+            Expect.Skipped(outcome, "pool.ReadyEndpoints", "unavailable");
+            Expect.NoCrash(outcome);
+        }),
+
+        new(Area, "none (control: 1,200 more Pods over three 500-item pages)", "follows the continue tokens and reads every Pod: nothing reported", "none", async () =>
+        {
+            await using var lab = await Lab.StartAsync();
+            var template = HealthyCluster.Objects.First(o => (string?)o["kind"] == "Pod");
+            foreach (var i in Enumerable.Range(0, 1200))
+            {
+                var pod = template.DeepClone().AsObject();
+                pod["metadata"]!["namespace"] = "load";
+                pod["metadata"]!["name"] = $"load-{i:D4}";
+                pod["metadata"]!["labels"] = new JsonObject { ["app"] = "load" };
+                lab.Api.Add(pod);
+            }
+
+            var outcome = await lab.CheckAsync();
+            Expect.NoFinding(outcome, "LLMD0003");
+            Assert.Equal(3, lab.Api.RequestsTo("/api/v1/pods"));
+        }),
+
         new(Area, "a watch event with a duplicate key", "the watch client ends with an error naming the watch URL and the line, not an exception from deep inside", "exception: KubeUnavailable", async () =>
         {
             await using var lab = await Lab.StartAsync();
