@@ -66,7 +66,7 @@ public sealed record KubeClientOptions
 
     /// <summary>
     /// A list with more items is refused (the kind is unavailable) rather than grown without bound: 100,000 is
-    /// twice the 50,000 Pods the agent's 512Mi limit is measured for (bench/notes/scale.md).
+    /// twice the 50,000 Pods of the inventory benchmark (bench/notes/scale.md).
     /// </summary>
     public int MaxListItems { get; init; } = 100_000;
 
