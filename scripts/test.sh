@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of llm-d doctor on a clean Debian machine: installs what the tests need (the real peers:
-# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl), builds with warnings as errors, runs all
+# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl, headless Chromium for the web view), builds with warnings as errors, runs all
 # test projects and prints a plain "N passed, N failed, N skipped" line computed from the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ have nginx || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 have jq || need_apt+=(jq)
 have openssl || need_apt+=(openssl)
 have kubectl || need_apt+=(kubectl)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 /usr/bin/python3 -c 'import grpc, grpc_tools, google.protobuf' >/dev/null 2>&1 || need_apt+=(python3-grpcio python3-grpc-tools python3-protobuf)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need_apt+=(python3-yaml)
 if [ ${#need_apt[@]} -gt 0 ]; then
