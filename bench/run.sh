@@ -179,6 +179,16 @@ cp "$WORK"/bdn/results/*-report-full.json "$OUT/metrics-render-bdn.json"
 cp "$(dirname "$(mktemp -u)")/llmd-bench-metrics-shape.txt" "$OUT/metrics-shape.txt"
 load end
 
+# ---------------------------------------------------------------------------------------------- 5. inventory at 50,000 Pods
+log "5. inventory: one doctor inventory read of 50,000 ordinary Pods (~4 KB each) paged 500 at a time by the simulated API server"
+# The simulator (its own process) applies the Pods one by one before it writes the connection file: a few minutes.
+rm -f "$WORK/conn-pods.json"
+"$H" simulate --scenario healthy --pods 50000 --out "$WORK/conn-pods.json" >"$WORK/sim-pods.log" 2>&1 &
+SIM=$!; PIDS+=("$SIM")
+/usr/bin/time -f "%e %U %S %M" -o "$OUT/pod-inventory-time.txt" "$H" pod-inventory --connection "$WORK/conn-pods.json" --out "$OUT/pod-inventory-typed.json"
+stop "$SIM"
+load after-pods
+
 # ---------------------------------------------------------------------------------------------- results
 "$H" results --dir "$OUT" --out bench/RESULTS.md
 log "wrote bench/RESULTS.md (raw data in bench/results/)"

@@ -16,7 +16,8 @@ public static class SimulatorBench
 {
     /// <summary>
     /// <c>simulate --scenario NAME [--latency-ms N] --out FILE</c>: starts the scenario (an embedded one, or a fleet
-    /// <c>scale-GxM</c> whose vLLMs answer after N ms), writes the connection file, runs until SIGTERM.
+    /// <c>scale-GxM</c> whose vLLMs answer after N ms), with <c>--pods N</c> that many ordinary Pods applied
+    /// (<see cref="PodInventoryBench.Pod"/>), writes the connection file, runs until SIGTERM.
     /// </summary>
     public static async Task<int> RunAsync(Args args)
     {
@@ -24,6 +25,12 @@ public static class SimulatorBench
         var latency = args.Int("latency-ms", 0);
         var scenario = ScaleScenario.ParseName(name) is var (gateways, models) ? ScaleScenario.Generate(gateways, models, latency) : ScenarioCatalog.Load(name);
         await using var cluster = await SimulatedCluster.StartAsync(scenario);
+        var pods = args.Int("pods", 0);
+        for (var i = 0; i < pods; i++)
+        {
+            cluster.Apply(PodInventoryBench.Pod(i).ToJsonString());
+        }
+
         var stopped = new TaskCompletionSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopped.TrySetResult(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopped.TrySetResult(); });
@@ -41,6 +48,7 @@ public static class SimulatorBench
             ["gateways"] = new JsonArray([.. cluster.GatewayAddresses.Keys.Select(k => (JsonNode)k)]),
             ["service_addresses"] = new JsonObject(cluster.ServiceAddresses.Select(kv => KeyValuePair.Create<string, JsonNode?>(kv.Key, kv.Value.ToString()))),
             ["startup_seconds"] = Math.Round(cluster.StartupTime.TotalSeconds, 2),
+            ["extra_pods"] = pods,
             ["pid"] = Environment.ProcessId,
         }.ToJsonString());
         if (!OperatingSystem.IsWindows())

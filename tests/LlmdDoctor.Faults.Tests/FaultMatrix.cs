@@ -8,6 +8,7 @@ public static class FaultMatrix
     public static IReadOnlyList<FaultCase> All { get; } =
     [
         .. KubernetesApiCases.All,
+        .. KubernetesAnswerCases.All,
         .. GatewayCases.All,
         .. EnvoyAdminCases.All,
         .. EndpointPickerCases.All,
@@ -16,7 +17,9 @@ public static class FaultMatrix
         .. AgentCases.All,
         .. CycleDeadlineCases.All,
         .. SecretCases.All,
+        .. BundleCases.All,
         .. OutputCases.All,
+        .. HostileNameCases.All,
     ];
 
     public static FaultCase Named(string name) => All.Single(c => c.Name == name);

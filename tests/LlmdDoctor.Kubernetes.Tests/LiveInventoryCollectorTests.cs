@@ -176,4 +176,87 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
         Assert.All(inventory.Objects, o => Assert.False(string.IsNullOrEmpty((string?)o["kind"])));
         Assert.DoesNotContain(inventory.Objects, o => o.ToJsonString().Contains("c2VjcmV0LXRva2VuLXZhbHVl", StringComparison.Ordinal));
     }
+
+    public static TheoryData<string, string, string> MalformedPods => new()
+    {
+        { "a field of the wrong JSON type", """{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm"},"spec":{"containers":"main"}}]}""", "1 of 1 objects could not be read" },
+        { "labels that are a list", """{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm","labels":["a"]}}]}""", "could not be read" },
+        { "a duplicate key", """{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm","namespace":"x"}}]}""", "Duplicate" },
+        { "a non-object item", """{"kind":"PodList","metadata":{},"items":[42]}""", "items[0] is number" },
+        { "a numeric continue", """{"kind":"PodList","metadata":{"continue":1},"items":[]}""", "metadata.continue is number" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPods))]
+    public async Task Malformed_pod_list_makes_only_pods_unavailable(string fault, string body, string reason)
+    {
+        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = body });
+
+        var inventory = await CollectAsync();
+
+        var pods = inventory.Inputs[CheckInput.Pods];
+        Assert.Equal(InputStatus.Unavailable, pods.Status);
+        Assert.True(pods.Reason.Contains(reason, StringComparison.Ordinal), $"{fault}: {pods.Reason}");
+        Assert.Contains("/api/v1/pods", pods.Source, StringComparison.Ordinal);
+        Assert.Empty(inventory.Snapshot.Pods);
+        Assert.All(inventory.Inputs.Where(i => i.Key != CheckInput.Pods), i => Assert.Equal(InputStatus.Available, i.Value.Status));
+        Assert.Equal(2, inventory.Snapshot.Gateways.Count);
+    }
+
+    [Fact]
+    public async Task Well_formed_pod_list_with_unknown_fields_and_annotations_is_available()
+    {
+        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "")
+        {
+            RawBody = """{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm","annotations":{"a":"b"},"managedFields":[{"manager":"kubelet"}]},"spec":{"containers":[{"name":"main","unknown":{"x":1}}]},"futureField":[1,2]}]}""",
+        });
+
+        var inventory = await CollectAsync();
+
+        Assert.Equal(InputStatus.Available, inventory.Inputs[CheckInput.Pods].Status);
+        var pod = Assert.Single(inventory.Snapshot.Pods);
+        Assert.Equal("main", Assert.Single(pod.Spec.Containers).Name);
+        Assert.Empty(pod.Metadata.Annotations);
+    }
+
+    [Fact]
+    public async Task Snapshot_holds_typed_projections_and_no_raw_json()
+    {
+        var inventory = await CollectAsync();
+
+        Assert.Empty(inventory.Objects);
+        // An EnvoyFilter's patch value is an Envoy config fragment the Envoy analysis reads as JSON, and a GrafanaDatasource's
+        // secureJsonData is kept as written (grafana-operator's examples put arrays there): a few of each per cluster.
+        var raw = RawJsonMembers(typeof(LlmdDoctor.Core.Cluster.ClusterSnapshot), []).ToList();
+        Assert.Equal(["EnvoyPatch.Value", "GrafanaDatasourceBody.SecureJsonData"], raw);
+    }
+
+    /// <summary>Every property path from <paramref name="type"/> whose type is a JSON DOM (JsonNode, JsonElement, JsonDocument).</summary>
+    private static IEnumerable<string> RawJsonMembers(Type type, HashSet<Type> seen)
+    {
+        if (!seen.Add(type) || type.IsPrimitive || type == typeof(string) || type.IsEnum)
+        {
+            yield break;
+        }
+
+        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            var candidates = new[] { property.PropertyType }.Concat(property.PropertyType.IsGenericType ? property.PropertyType.GetGenericArguments() : [])
+                .Concat(property.PropertyType.IsArray ? [property.PropertyType.GetElementType()!] : []);
+            foreach (var candidate in candidates)
+            {
+                if (typeof(JsonNode).IsAssignableFrom(candidate) || candidate == typeof(System.Text.Json.JsonElement) || candidate == typeof(System.Text.Json.JsonDocument))
+                {
+                    yield return $"{type.Name}.{property.Name}";
+                }
+                else if (candidate.Namespace?.StartsWith("LlmdDoctor", StringComparison.Ordinal) == true)
+                {
+                    foreach (var inner in RawJsonMembers(candidate, seen))
+                    {
+                        yield return inner;
+                    }
+                }
+            }
+        }
+    }
 }

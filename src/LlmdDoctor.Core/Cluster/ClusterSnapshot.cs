@@ -35,6 +35,36 @@ public sealed class ClusterSnapshot
     /// <summary>Objects that could not be read, with the reason (they are left out, and the report says so).</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>The parts' objects one after the other, in the parts' order (each part read on its own, e.g. one kind).</summary>
+    public static ClusterSnapshot Combine(IEnumerable<ClusterSnapshot> parts)
+    {
+        var all = parts.ToList();
+        return new ClusterSnapshot
+        {
+            Namespaces = [.. all.SelectMany(p => p.Namespaces)],
+            GatewayClasses = [.. all.SelectMany(p => p.GatewayClasses)],
+            Gateways = [.. all.SelectMany(p => p.Gateways)],
+            HttpRoutes = [.. all.SelectMany(p => p.HttpRoutes)],
+            InferencePools = [.. all.SelectMany(p => p.InferencePools)],
+            Services = [.. all.SelectMany(p => p.Services)],
+            Pods = [.. all.SelectMany(p => p.Pods)],
+            Deployments = [.. all.SelectMany(p => p.Deployments)],
+            ConfigMaps = [.. all.SelectMany(p => p.ConfigMaps)],
+            Secrets = [.. all.SelectMany(p => p.Secrets)],
+            LlmInferenceServices = [.. all.SelectMany(p => p.LlmInferenceServices)],
+            IstioControlPlanes = [.. all.SelectMany(p => p.IstioControlPlanes)],
+            EnvoyFilters = [.. all.SelectMany(p => p.EnvoyFilters)],
+            ServiceMonitors = [.. all.SelectMany(p => p.ServiceMonitors)],
+            PodMonitors = [.. all.SelectMany(p => p.PodMonitors)],
+            PrometheusServers = [.. all.SelectMany(p => p.PrometheusServers)],
+            PrometheusRules = [.. all.SelectMany(p => p.PrometheusRules)],
+            GrafanaInstances = [.. all.SelectMany(p => p.GrafanaInstances)],
+            GrafanaDatasources = [.. all.SelectMany(p => p.GrafanaDatasources)],
+            GrafanaDashboards = [.. all.SelectMany(p => p.GrafanaDashboards)],
+            Problems = [.. all.SelectMany(p => p.Problems)],
+        };
+    }
+
     public Service? FindService(string ns, string name) =>
         Services.FirstOrDefault(s => s.Metadata.Ns == ns && s.Metadata.Name == name);
 

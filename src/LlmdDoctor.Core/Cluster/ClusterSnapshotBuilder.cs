@@ -137,6 +137,17 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
             return;
         }
 
+        if (obj["metadata"] is JsonObject trimmed)
+        {
+            // Never read, often the largest part of an object (a 50,000-pod cluster carries hundreds of MB of it).
+            trimmed.Remove("managedFields");
+            if (kind == "Pod" && group == "")
+            {
+                // No check reads a Pod's annotations; Deployments keep their template's.
+                trimmed.Remove("annotations");
+            }
+        }
+
         StripNulls(obj);
         try
         {

@@ -137,7 +137,7 @@ public sealed partial class KubeClient
         JsonObject? root;
         try
         {
-            root = JsonNode.Parse(line) as JsonObject;
+            root = JsonNode.Parse(line, documentOptions: AnswerJson) as JsonObject;
         }
         catch (JsonException ex)
         {

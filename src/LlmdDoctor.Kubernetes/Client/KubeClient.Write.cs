@@ -29,7 +29,7 @@ public sealed partial class KubeClient
             using var response = await SendAsync(method, url, JsonAccept, deadline.Token,
                 () => new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"))).ConfigureAwait(false);
             var bytes = await ReadBoundedAsync(response, url, deadline.Token).ConfigureAwait(false);
-            return JsonNode.Parse(bytes) as JsonObject ?? throw new KubeUnavailableException($"{method} {url}: the answer is not an object", url);
+            return JsonNode.Parse(bytes, documentOptions: AnswerJson) as JsonObject ?? throw new KubeUnavailableException($"{method} {url}: the answer is not an object", url);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

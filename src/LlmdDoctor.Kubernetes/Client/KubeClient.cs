@@ -16,6 +16,12 @@ namespace LlmdDoctor.Kubernetes;
 public sealed partial class KubeClient : IDisposable
 {
     internal const string JsonAccept = "application/json";
+
+    /// <summary>
+    /// How answers are parsed: a duplicate key (which the API server never sends) is an error at parse time, not an
+    /// exception later when the object is read; nesting deeper than 64 levels is refused.
+    /// </summary>
+    internal static readonly JsonDocumentOptions AnswerJson = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
     private readonly KubeConnection _connection;
     private readonly KubeClientOptions _options;
     private readonly Lock _httpLock = new();
@@ -77,11 +83,11 @@ public sealed partial class KubeClient : IDisposable
             var bytes = await ReadBoundedAsync(response, url, timeout.Token).ConfigureAwait(false);
             try
             {
-                return JsonNode.Parse(bytes) ?? throw new KubeUnavailableException($"GET {url}: the server answered JSON null", url);
+                return JsonNode.Parse(bytes, documentOptions: AnswerJson) ?? throw new KubeUnavailableException($"GET {url}: the server answered JSON null", url);
             }
             catch (JsonException ex)
             {
-                throw new KubeUnavailableException($"GET {url}: the answer is not JSON ({ex.Message})", url, inner: ex);
+                throw new KubeUnavailableException($"GET {url}: the answer is not JSON that Kubernetes sends ({ex.Message})", url, inner: ex);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -58,6 +58,18 @@ public sealed record KubeClientOptions
     /// <summary>A larger page (or watch event) is refused with a clear error rather than read into memory.</summary>
     public long MaxResponseBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// A list with more pages is refused (the kind is unavailable): 1,000 pages of 500 is half a million objects,
+    /// beyond any cluster the doctor is sized for, and a server that keeps sending new tokens must not page forever.
+    /// </summary>
+    public int MaxListPages { get; init; } = 1000;
+
+    /// <summary>
+    /// A list with more items is refused (the kind is unavailable) rather than grown without bound: 100,000 is
+    /// twice the 50,000 Pods of the inventory benchmark (bench/notes/scale.md).
+    /// </summary>
+    public int MaxListItems { get; init; } = 100_000;
+
     /// <summary>The longest <c>Retry-After</c> honoured for a 429 (one retry only).</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(5);
 

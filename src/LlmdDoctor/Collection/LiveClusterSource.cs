@@ -41,23 +41,20 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
     public string Kind { get; }
     public string Name { get; }
 
-    /// <summary>The inventory of the last collection (kept for <c>collect</c>).</summary>
-    public LiveInventory? LastInventory { get; private set; }
-
     public async Task<DoctorInputs> CollectAsync(CancellationToken cancellation)
     {
         LiveInventory inventory;
         try
         {
+            // Typed projections only: the raw objects are not kept (a cycle over 50,000 Pods fits the agent's 512Mi).
             inventory = await InPhase("Kubernetes inventory lists",
-                () => new LiveInventoryCollector(_client, new LiveInventoryOptions { KeepObjects = true }).CollectAsync(cancellation)).ConfigureAwait(false);
+                () => new LiveInventoryCollector(_client).CollectAsync(cancellation)).ConfigureAwait(false);
         }
         catch (ClusterUnreachableException ex)
         {
             throw new SourceUnreachableException(ex.Message, ex);
         }
 
-        LastInventory = inventory;
         var snapshot = inventory.Snapshot;
         var flows = RequestFlowMap.Build(snapshot);
         var states = new Dictionary<CheckInput, InputState>(inventory.Inputs);

@@ -51,7 +51,8 @@ public sealed partial class FakeApiServer
             }
         }
 
-        var failure = Failures.FirstOrDefault(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal) && f.Times is null or > 0);
+        var failure = Failures.FirstOrDefault(f => path.StartsWith(f.PathPrefix, StringComparison.Ordinal) && f.Times is null or > 0
+            && (f.QueryContains is null || (request.QueryString.Value ?? "").Contains(f.QueryContains, StringComparison.Ordinal)));
         if (failure is not null)
         {
             failure.Times--;
@@ -159,6 +160,14 @@ public sealed partial class FakeApiServer
                 // The client stopped reading at its bound.
             }
 
+            return;
+        }
+
+        if (failure.RawBodyOf is { } produce)
+        {
+            context.Response.StatusCode = failure.Status;
+            context.Response.ContentType = failure.ContentType;
+            await context.Response.WriteAsync(produce(Interlocked.Increment(ref failure.Answered)));
             return;
         }
 

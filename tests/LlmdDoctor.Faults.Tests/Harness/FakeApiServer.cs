@@ -197,6 +197,17 @@ public sealed record FakeFailure(string PathPrefix, int Status, string Reason, s
 
     public string? RetryAfter { get; init; }
 
+    /// <summary>Only requests whose query string contains this (e.g. <c>continue=</c>).</summary>
+    public string? QueryContains { get; init; }
+
+    /// <summary>The raw body of the n-th (1-based) answer of this failure (e.g. pages with ever-new continue tokens).</summary>
+    public Func<int, string>? RawBodyOf { get; init; }
+
+    /// <summary>Answers given through <see cref="RawBodyOf"/> so far.</summary>
+#pragma warning disable CA1051 // a counter shared with Interlocked
+    public int Answered;
+#pragma warning restore CA1051
+
     /// <summary>Send this raw body (with <see cref="ContentType"/>) instead of a Status.</summary>
     public string? RawBody { get; init; }
 
