@@ -256,4 +256,21 @@ public sealed class ManifestTests
         Assert.Equal("leaf-prometheus", Manifests.Of("openshift").Single("PrometheusRule", "llmd-doctor").Str("metadata", "labels", scope));
         Assert.Null(Manifests.Of("kubernetes").Single("PrometheusRule", "llmd-doctor").Str("metadata", "labels", scope));
     }
+
+    [Fact]
+    public void The_grafana_dashboard_object_imports_the_generated_ConfigMap()
+    {
+        var m = Manifests.Grafana;
+        var dashboard = m.Single("GrafanaDashboard", "llmd-doctor");
+        Assert.Equal("grafana.integreatly.org/v1beta1", dashboard.Str("apiVersion"));
+        Assert.Equal(Ns, dashboard.Str("metadata", "namespace"));
+        Assert.NotNull(dashboard.At("spec", "instanceSelector", "matchLabels"));
+        var name = dashboard.Str("spec", "configMapRef", "name")!;
+        var key = dashboard.Str("spec", "configMapRef", "key")!;
+        var configMap = m.Single("ConfigMap", name);
+        Assert.Equal(Ns, configMap.Str("metadata", "namespace"));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(configMap.Str("data", key)!)!;
+        Assert.Equal("llmd-doctor", (string?)json["uid"]);
+        Assert.Equal(File.ReadAllText(Path.Combine(Tools.RepoRoot, "deploy", "grafana", "llmd-doctor.json")), configMap.Str("data", key));
+    }
 }

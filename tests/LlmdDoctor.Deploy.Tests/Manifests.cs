@@ -7,9 +7,11 @@ internal sealed class Manifests
 {
     private static readonly Dictionary<string, Lazy<Manifests>> Cache = new(StringComparer.Ordinal)
     {
-        ["openshift"] = new(() => Render("openshift")),
-        ["kubernetes"] = new(() => Render("kubernetes")),
+        ["openshift"] = new(() => Render("openshift", "deploy/overlays/openshift")),
+        ["kubernetes"] = new(() => Render("kubernetes", "deploy/overlays/kubernetes")),
     };
+
+    private static readonly Lazy<Manifests> GrafanaDashboard = new(() => Render("grafana", "deploy/grafana"));
 
     private Manifests(string overlay, IReadOnlyList<YamlMappingNode> objects)
     {
@@ -25,6 +27,9 @@ internal sealed class Manifests
 
     public static Manifests Of(string overlay) => Cache[overlay].Value;
 
+    /// <summary>deploy/grafana: the doctor's own dashboard for grafana-operator, applied on its own.</summary>
+    public static Manifests Grafana => GrafanaDashboard.Value;
+
     public IEnumerable<YamlMappingNode> OfKind(string kind) => Objects.Where(o => o.Str("kind") == kind);
 
     public YamlMappingNode Single(string kind, string name)
@@ -34,10 +39,10 @@ internal sealed class Manifests
         return matches[0];
     }
 
-    private static Manifests Render(string overlay)
+    private static Manifests Render(string overlay, string folder)
     {
-        var (code, stdout, stderr) = Tools.Run(Tools.Kubectl, Tools.RepoRoot, "kustomize", $"deploy/overlays/{overlay}");
-        Assert.True(code == 0, $"kubectl kustomize deploy/overlays/{overlay} failed ({code}): {stderr}");
+        var (code, stdout, stderr) = Tools.Run(Tools.Kubectl, Tools.RepoRoot, "kustomize", folder);
+        Assert.True(code == 0, $"kubectl kustomize {folder} failed ({code}): {stderr}");
         var stream = new YamlStream();
         stream.Load(new StringReader(stdout));
         var objects = stream.Documents.Select(d => Assert.IsType<YamlMappingNode>(d.RootNode)).ToList();

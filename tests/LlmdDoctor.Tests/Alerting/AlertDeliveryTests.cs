@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using LlmdDoctor.Cli;
 using LlmdDoctor.Collection;
@@ -9,7 +8,7 @@ using LlmdDoctor.Core.Reporting;
 using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Simulator;
 using Microsoft.Extensions.Logging;
-using YamlDotNet.RepresentationModel;
+using static LlmdDoctor.Tests.Peers.PeerProcesses;
 
 namespace LlmdDoctor.Tests.Alerting;
 
@@ -20,61 +19,6 @@ namespace LlmdDoctor.Tests.Alerting;
 /// </summary>
 public sealed class AlertDeliveryTests
 {
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    private static string Require(string path, string package) =>
-        File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: apt-get install {package} (scripts/test.sh does)");
-
-    private static Process Start(string file, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    /// <summary>
-    /// The PrometheusRule's <c>spec</c> as a plain rules file; <c>for</c> and group intervals are shortened to 1s so the
-    /// test takes seconds, not minutes (the expressions, labels and annotations are the shipped ones).
-    /// </summary>
-    private static void WriteRules(string path)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(Path.Combine(Repository.Root, "deploy", "base", "prometheusrule.yaml"))));
-        var spec = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode).Children[new YamlScalarNode("spec")];
-        foreach (var group in ((YamlSequenceNode)spec.Children[new YamlScalarNode("groups")]).Children.Cast<YamlMappingNode>())
-        {
-            if (group.Children.ContainsKey(new YamlScalarNode("interval")))
-            {
-                group.Children[new YamlScalarNode("interval")] = new YamlScalarNode("1s");
-            }
-
-            foreach (var rule in ((YamlSequenceNode)group.Children[new YamlScalarNode("rules")]).Children.Cast<YamlMappingNode>())
-            {
-                if (rule.Children.ContainsKey(new YamlScalarNode("for")))
-                {
-                    rule.Children[new YamlScalarNode("for")] = new YamlScalarNode("1s");
-                }
-            }
-        }
-
-        using var writer = new StreamWriter(path);
-        new YamlStream(new YamlDocument(spec)).Save(writer, assignAnchors: false);
-    }
-
     private static async Task<JsonElement[]> AlertsAsync(HttpClient http, int amPort)
     {
         try
@@ -86,29 +30,6 @@ public sealed class AlertDeliveryTests
         {
             return [];
         }
-    }
-
-    /// <summary>Waits until a peer answers 200 on its readiness endpoint (the agent's first cycle must find Alertmanager up).</summary>
-    private static async Task WaitReadyAsync(HttpClient http, string url)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            try
-            {
-                using var r = await http.GetAsync(url);
-                if (r.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException($"{url} did not become ready within 20 s");
     }
 
     private static string Label(JsonElement alert, string name) =>
@@ -166,15 +87,7 @@ public sealed class AlertDeliveryTests
             Assert.True(first.Findings.Any(f => f.Code == "LLMD0401" && f.Subject.Name == "maas-gateway"), $"first cycle without LLMD0401: {firstCodes}");
 
             WriteRules(Path.Combine(dir.FullName, "rules.yml"));
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), $"""
-                global: {"{"}scrape_interval: 1s, evaluation_interval: 1s{"}"}
-                alerting:
-                  alertmanagers: [{"{"}static_configs: [{"{"}targets: ['127.0.0.1:{amPort}']{"}"}]{"}"}]
-                rule_files: ['{dir.FullName}/rules.yml']
-                scrape_configs:
-                  - job_name: llmd-doctor
-                    static_configs: [{"{"}targets: ['127.0.0.1:{agentPort}'], labels: {"{"}namespace: llm-d-monitoring{"}"}{"}"}]
-                """);
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), PrometheusConfig($"{dir.FullName}/rules.yml", agentPort, amPort));
             prometheus = Start(prometheusBin, $"--config.file={dir.FullName}/prometheus.yml", $"--storage.tsdb.path={dir.FullName}/tsdb",
                 $"--web.listen-address=127.0.0.1:{promPort}");
 
@@ -234,17 +147,7 @@ public sealed class AlertDeliveryTests
                 await agent.WaitAsync(TimeSpan.FromSeconds(10));
             }
 
-            foreach (var p in new[] { prometheus, alertmanager })
-            {
-                if (p is { HasExited: false })
-                {
-                    p.Kill(entireProcessTree: true);
-                    await p.WaitForExitAsync();
-                }
-
-                p?.Dispose();
-            }
-
+            await StopAsync(prometheus, alertmanager);
             dir.Delete(recursive: true);
         }
     }
