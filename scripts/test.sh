@@ -32,12 +32,14 @@ dotnet build LlmdDoctor.sln -c Release -warnaserror -nologo -v q
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
-# The agent ships as Native AOT: publish it with trim/AOT warnings as errors and smoke-test the binary.
-aot=0
-bash scripts/aot-smoke.sh "$results/aot" || aot=$?
 status=0
 dotnet test LlmdDoctor.sln -c Release --no-build -nologo -v q \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000 || status=$?
+
+# The agent ships as Native AOT: publish it with trim/AOT warnings as errors and smoke-test the binary. After the
+# tests, so its RID-specific restore and build never race the test run.
+aot=0
+bash scripts/aot-smoke.sh "$results/aot" || aot=$?
 
 summary=0
 AOT_FAILED=$(( aot != 0 )) /usr/bin/python3 - "$results" <<'PY' || summary=$?
