@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of llm-d doctor on a clean Debian machine: installs what the tests need (the real peers:
-# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl), builds with warnings as errors, runs all
-# test projects, publishes and smoke-tests the Native AOT agent (scripts/aot-smoke.sh) and prints a plain "N passed, N failed, N skipped" line computed from the results.
+# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl, headless Chromium for the web view), builds with
+# warnings as errors, runs all test projects, publishes and smoke-tests the Native AOT agent (scripts/aot-smoke.sh)
+# and prints a plain "N passed, N failed, N skipped" line computed from the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,7 @@ have jq || need_apt+=(jq)
 have curl || need_apt+=(curl)
 have openssl || need_apt+=(openssl)
 have kubectl || need_apt+=(kubectl)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 # Native AOT links with clang (or gcc) against zlib.
 have clang || have gcc || need_apt+=(clang)
 [ -e /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)

@@ -101,6 +101,25 @@ public sealed class ReportFlow
 
     /// <summary>The Envoy route name Istio gives the rule.</summary>
     public string EnvoyRoute { get; set; } = "";
+
+    /// <summary>
+    /// The pods the backend selects (pool or Service selector), with readiness, the first <see cref="MaxPods"/> by name;
+    /// omitted when not known.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<ReportFlowPod>? Pods { get; set; }
+
+    /// <summary>Pods the selector matches beyond <see cref="Pods"/> (a report stays small on a cluster of thousands).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int PodsOmitted { get; set; }
+
+    public const int MaxPods = 32;
+}
+
+public sealed class ReportFlowPod
+{
+    public string Name { get; set; } = "";
+    public bool Ready { get; set; }
 }
 
 public sealed class ReportProbeSeries

@@ -12,6 +12,9 @@ public interface IFlowAnnotations
     string? EffectiveBodyMode(RequestFlow flow);
 
     IReadOnlyList<ReportFlowProbe> Probes(RequestFlow flow);
+
+    /// <summary>The pods behind the flow's backend (the pool's or the Service's selector), or null when not known.</summary>
+    IReadOnlyList<ReportFlowPod>? Pods(RequestFlow flow) => null;
 }
 
 /// <summary>Builds the <see cref="Report"/> from a check run, after the user's policy was applied.</summary>
@@ -93,22 +96,28 @@ public sealed class ReportBuilder
         LastSeen = f.LastSeen == default ? at : Timestamp(f.LastSeen),
     };
 
-    private ReportFlow ToReport(RequestFlow flow) => new()
+    private ReportFlow ToReport(RequestFlow flow)
     {
-        Gateway = flow.GatewayKey,
-        Route = flow.RouteKey,
-        Model = flow.Model,
-        Path = flow.Match.PathValue,
-        PathType = flow.Match.PathKind switch { PathMatchKind.Exact => "Exact", PathMatchKind.RegularExpression => "RegularExpression", _ => "PathPrefix" },
-        Headers = flow.Match.Headers.Count == 0 ? null : [.. flow.Match.Headers.Select(h => h.Describe())],
-        QueryParams = flow.Match.QueryParams.Count == 0 ? null : [.. flow.Match.QueryParams.Select(q => q.Describe())],
-        Method = flow.Match.Method,
-        Rule = flow.RuleIndex,
-        Match = flow.MatchIndex,
-        EnvoyRoute = flow.EnvoyRouteName,
-        Backend = flow.PrimaryBackend?.Describe() ?? "(none)",
-        Epp = flow.EndpointPicker,
-        EffectiveBodyMode = Annotations?.EffectiveBodyMode(flow),
-        Probes = Annotations is null ? [] : [.. Annotations.Probes(flow)],
-    };
+        var pods = Annotations?.Pods(flow);
+        return new()
+        {
+            Gateway = flow.GatewayKey,
+            Route = flow.RouteKey,
+            Model = flow.Model,
+            Path = flow.Match.PathValue,
+            PathType = flow.Match.PathKind switch { PathMatchKind.Exact => "Exact", PathMatchKind.RegularExpression => "RegularExpression", _ => "PathPrefix" },
+            Headers = flow.Match.Headers.Count == 0 ? null : [.. flow.Match.Headers.Select(h => h.Describe())],
+            QueryParams = flow.Match.QueryParams.Count == 0 ? null : [.. flow.Match.QueryParams.Select(q => q.Describe())],
+            Method = flow.Match.Method,
+            Rule = flow.RuleIndex,
+            Match = flow.MatchIndex,
+            EnvoyRoute = flow.EnvoyRouteName,
+            Backend = flow.PrimaryBackend?.Describe() ?? "(none)",
+            Epp = flow.EndpointPicker,
+            EffectiveBodyMode = Annotations?.EffectiveBodyMode(flow),
+            Probes = Annotations is null ? [] : [.. Annotations.Probes(flow)],
+            Pods = pods is null ? null : [.. pods.Take(ReportFlow.MaxPods)],
+            PodsOmitted = Math.Max(0, (pods?.Count ?? 0) - ReportFlow.MaxPods),
+        };
+    }
 }

@@ -14,7 +14,7 @@ namespace LlmdDoctor.Agent;
 
 /// <summary>
 /// The agent's HTTP side (design.md §3 <c>serve</c>): <c>/metrics</c>, <c>/healthz</c>, <c>/readyz</c> (ready after the first
-/// complete cycle), <c>/report</c> (JSON, <c>?format=text|markdown</c>), <c>/runbooks/{code}</c>.
+/// complete cycle), <c>/report</c> (JSON, <c>?format=text|markdown</c>), <c>/runbooks/{code}</c>, and the web view at <c>/</c>.
 /// </summary>
 public static class AgentHost
 {
@@ -78,6 +78,8 @@ public static class AgentHost
                 _ => Text(ctx, 400, $"unknown format '{format}': json, text or markdown\n"),
             };
         }));
+        app.MapGet("/", (RequestDelegate)(ctx => WebView.Serve(ctx, "index.html")));
+        app.MapGet("/ui/{file}", (RequestDelegate)(ctx => WebView.Serve(ctx, ctx.Request.RouteValues["file"]?.ToString() ?? "")));
         app.MapGet("/runbooks", (RequestDelegate)(ctx =>
             Text(ctx, 200, RunbookHtml.Render("runbooks", RunbookIndex()), "text/html; charset=utf-8")));
         app.MapGet("/runbooks/{code}", (RequestDelegate)(ctx =>

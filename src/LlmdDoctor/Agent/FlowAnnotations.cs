@@ -21,6 +21,22 @@ public sealed class FlowAnnotations : IFlowAnnotations
 
     public string? EffectiveBodyMode(RequestFlow flow) => flow.IsPoolRoute ? _envoy.EffectiveBodyModeOf(flow) : null;
 
+    public IReadOnlyList<ReportFlowPod>? Pods(RequestFlow flow)
+    {
+        var selector = flow.Pool is { } pool ? (pool.Metadata.Ns, pool.Selector)
+            : flow.PrimaryBackend is { Kind: BackendKind.Service } b && _inputs.Cluster.FindService(b.Namespace, b.Name) is { Spec.Selector.Count: > 0 } svc
+                ? (svc.Metadata.Ns, LabelSelector.FromMap(svc.Spec.Selector))
+                : default;
+        if (selector.Item2 is null || _inputs.StateOf(CheckInput.Pods).Status != InputStatus.Available)
+        {
+            return null;
+        }
+
+        return [.. _inputs.Cluster.PodsMatching(selector.Item1, selector.Item2)
+            .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
+            .Select(p => new ReportFlowPod { Name = p.Metadata.Name, Ready = p.IsReady })];
+    }
+
     public IReadOnlyList<ReportFlowProbe> Probes(RequestFlow flow) =>
         [.. _inputs.Probes.ForFlow(flow).Select(p => new ReportFlowProbe { Probe = p.Probe, Status = p.Status, Ms = p.Ms })];
 }

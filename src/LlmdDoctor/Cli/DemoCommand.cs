@@ -61,7 +61,7 @@ public static class DemoCommand
                 {
                     await console.Error.WriteLineAsync(
                         $"simulated cluster '{loaded.Name}' up in {cluster.StartupTime.TotalSeconds:0.0} s (API {cluster.ApiServer}, kubeconfig {cluster.KubeconfigPath}); " +
-                        $"agent on {parse.GetValue(listen)}: /report?format=text, /metrics, /runbooks/LLMD0401. Ctrl-C stops.").ConfigureAwait(false);
+                        $"agent on {parse.GetValue(listen)}/ (the request-flow map; also /report?format=text, /metrics, /runbooks/LLMD0401). Ctrl-C stops.").ConfigureAwait(false);
                     return await AgentCommands.RunAgentAsync(run, source, parse.GetValue(listen)!, ct).ConfigureAwait(false);
                 }
 

@@ -2,13 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LlmdDoctor.Cli;
-using LlmdDoctor.Collection;
-using LlmdDoctor.Configuration;
 using LlmdDoctor.Core.Reporting;
-using LlmdDoctor.Kubernetes;
-using LlmdDoctor.Simulator;
-using Microsoft.Extensions.Logging;
+using LlmdDoctor.Tests.Peers;
 using static LlmdDoctor.Tests.Peers.PeerProcesses;
 
 namespace LlmdDoctor.Tests.Dashboard;
@@ -122,37 +117,25 @@ public sealed class DoctorDashboardTests
     {
         var prometheusBin = Require("/usr/bin/prometheus", "prometheus");
         var dir = Directory.CreateTempSubdirectory("llmd-dashboard-");
-        var (promPort, agentPort) = (FreePort(), FreePort());
-        var agentUrl = $"http://127.0.0.1:{agentPort}";
+        var promPort = FreePort();
         Process? prometheus = null;
-        using var stop = new CancellationTokenSource();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
-        Task<int>? agent = null;
+        await using var agent = await SimulatedAgent.StartAsync("seed-rhoai", "interval: 5s\nrunbookBaseUrl: '{agent}/runbooks'\n");
         try
         {
-            var user = DoctorConfigLoader.Load($"interval: 5s\nrunbookBaseUrl: '{agentUrl}/runbooks'\n", "test", new Dictionary<string, string?>());
-            var config = DemoCommand.ConfigFor(cluster, user, dir.FullName);
-            var connection = Kubeconfig.Parse(await File.ReadAllTextAsync(cluster.KubeconfigPath), cluster.KubeconfigPath).Connection(null);
-            using var source = new LiveClusterSource(connection, config, new ServiceAddresses(cluster.ServiceAddresses), "simulator", "seed-rhoai");
-            var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-            agent = AgentCommands.RunAgentAsync(settings, source, agentUrl, stop.Token, l => l.SetMinimumLevel(LogLevel.Warning));
-            await WaitReadyAsync(http, $"{agentUrl}/readyz");
-
             WriteRules(Path.Combine(dir.FullName, "rules.yml"));
-            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), PrometheusConfig($"{dir.FullName}/rules.yml", agentPort, alertmanagerPort: null));
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "prometheus.yml"), PrometheusConfig($"{dir.FullName}/rules.yml", agent.Port, alertmanagerPort: null));
             prometheus = Start(prometheusBin, $"--config.file={dir.FullName}/prometheus.yml", $"--storage.tsdb.path={dir.FullName}/tsdb",
                 $"--web.listen-address=127.0.0.1:{promPort}");
             await WaitReadyAsync(http, $"http://127.0.0.1:{promPort}/-/ready");
 
-            // The gateway variable lists the seed's probed gateways.
             var panels = Panels();
             var failures = new Dictionary<string, string>(StringComparer.Ordinal);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             do
             {
                 failures.Clear();
-                var report = ReportJson.Deserialize(await http.GetStringAsync($"{agentUrl}/report"))!;
+                var report = await agent.ReportAsync(http);
                 foreach (var panel in panels)
                 {
                     var series = new List<Series>();
@@ -161,12 +144,17 @@ public sealed class DoctorDashboardTests
                         series.AddRange(await QueryAsync(http, promPort, Expand(expr)));
                     }
 
-                    if (series.Count == 0 || Expectations[panel.Title](series, report) is { } why)
+                    if (series.Count == 0)
                     {
-                        failures[panel.Title] = series.Count == 0 ? "no series" : Expectations[panel.Title](series, report)!;
+                        failures[panel.Title] = "no series";
+                    }
+                    else if (Expectations[panel.Title](series, report) is { } why)
+                    {
+                        failures[panel.Title] = why;
                     }
                 }
 
+                // The gateway variable lists the seed's probed gateways.
                 var gateways = await QueryLabelValuesAsync(http, promPort);
                 if (!gateways.Contains("maas-gateway") || !gateways.Contains("openshift-ai-inference"))
                 {
@@ -185,12 +173,6 @@ public sealed class DoctorDashboardTests
         }
         finally
         {
-            await stop.CancelAsync();
-            if (agent is not null)
-            {
-                await agent.WaitAsync(TimeSpan.FromSeconds(10));
-            }
-
             await StopAsync(prometheus);
             dir.Delete(recursive: true);
         }

@@ -94,10 +94,12 @@ internal static class PeerProcesses
             """;
     }
 
-    /// <summary>Waits until a peer answers 200 on its readiness endpoint.</summary>
-    public static async Task WaitReadyAsync(HttpClient http, string url)
+    /// <summary>Waits until a peer answers 200 on its readiness endpoint (20 s unless told).</summary>
+    public static async Task WaitReadyAsync(HttpClient http, string url, TimeSpan? within = null)
     {
-        for (var i = 0; i < 200; i++)
+        var limit = within ?? TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
         {
             try
             {
@@ -114,6 +116,6 @@ internal static class PeerProcesses
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException($"{url} did not become ready within 20 s");
+        throw new InvalidOperationException($"{url} did not become ready within {limit.TotalSeconds:0} s");
     }
 }
