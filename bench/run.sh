@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every llm-d doctor benchmark side by side with what users would otherwise run, and writes bench/RESULTS.md.
-# Installs what it needs (Debian: jq, hyperfine, prometheus-blackbox-exporter, GNU time). About 6-10 minutes on 2 cores.
+# Installs what it needs (Debian: jq, hyperfine, prometheus-blackbox-exporter, GNU time). About 15 minutes on 2 cores
+# (two Native AOT publishes).
 #   bash bench/run.sh            # everything
 #   BENCH_QUICK=1 bash bench/run.sh   # fewer runs/probes, to try the script (results marked as quick)
 set -euo pipefail
@@ -45,6 +46,14 @@ dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 --self-c
   -p:PublishReadyToRun=true -o "$WORK/doctor" -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet build bench/LlmdDoctor.Bench.Micro/LlmdDoctor.Bench.Micro.csproj -c Release -o "$WORK/micro" -v q -nologo \
   >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+# The footprint section puts the same agent and `report` side by side as JIT (framework-dependent) and Native AOT
+# (what the Containerfile ships) builds.
+dotnet build bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -o "$WORK/harness-jit" -v q -nologo \
+  >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/harness-aot" \
+  -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 -p:PublishAot=true -warnaserror -o "$WORK/doctor-aot" \
+  -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 H="$WORK/harness/llmd-doctor-bench"
 DOCTOR="$WORK/doctor/llmd-doctor"
 SEED="$ROOT/src/LlmdDoctor.Simulator/Scenarios/seed-rhoai/bundle"
@@ -158,19 +167,27 @@ stop "$SIM"
 load after-scale
 
 # ---------------------------------------------------------------------------------------------- 4. footprint
-log "4. footprint: agent RSS after 10 cycles on the simulated seed cluster; report wall time; /metrics render"
+log "4. footprint: agent RSS after 10 cycles on the simulated seed cluster; report wall time (JIT, ReadyToRun, Native AOT)"
 rm -f "$WORK/conn-seed.json"
 "$H" simulate --scenario seed-rhoai --out "$WORK/conn-seed.json" >"$WORK/sim-seed.log" 2>&1 &
 SIM=$!; PIDS+=("$SIM")
 AGENT_URL=http://127.0.0.1:18080
-"$H" agent --connection "$WORK/conn-seed.json" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent.log" 2>&1 &
-AGENT=$!; PIDS+=("$AGENT")
-"$H" footprint --pid "$AGENT" --url "$AGENT_URL" --cycles 10 --out "$OUT/footprint.json"
-hyperfine -N --warmup 3 --runs 20 -i --export-json "$OUT/report-hyperfine.json" \
-  -n report "$DOCTOR report --url $AGENT_URL" >"$WORK/hyperfine-report.log" 2>&1 || { cat "$WORK/hyperfine-report.log"; exit 1; }
-"$DOCTOR" report --url "$AGENT_URL" >"$WORK/report.txt" 2>&1 || true
+for build in jit r2r aot; do
+  case $build in
+    jit) agent=(dotnet "$WORK/harness-jit/llmd-doctor-bench.dll"); doctor="dotnet $WORK/harness-jit/llmd-doctor.dll";;
+    r2r) agent=("$H"); doctor="$DOCTOR";;
+    aot) agent=("$WORK/harness-aot/llmd-doctor-bench"); doctor="$WORK/doctor-aot/llmd-doctor";;
+  esac
+  "${agent[@]}" agent --connection "$WORK/conn-seed.json" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent-$build.log" 2>&1 &
+  AGENT=$!; PIDS+=("$AGENT")
+  "$H" footprint --pid "$AGENT" --url "$AGENT_URL" --cycles 10 --out "$OUT/footprint-$build.json"
+  hyperfine -N --warmup 3 --runs 20 -i --export-json "$OUT/report-hyperfine-$build.json" \
+    -n "report ($build)" "$doctor report --url $AGENT_URL" >"$WORK/hyperfine-report-$build.log" 2>&1 || { cat "$WORK/hyperfine-report-$build.log"; exit 1; }
+  [[ $build == aot ]] && { $doctor report --url "$AGENT_URL" >"$WORK/report.txt" 2>&1 || true; }
+  stop "$AGENT"
+done
 echo "report lines: $(wc -l <"$WORK/report.txt")" >"$OUT/report-shape.txt"
-stop "$AGENT"; stop "$SIM"
+stop "$SIM"
 load after-footprint
 
 ( cd "$WORK/micro" && dotnet LlmdDoctor.Bench.Micro.dll --bundle "$SEED" --artifacts "$WORK/bdn" >"$WORK/bdn.log" 2>&1 ) \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of llm-d doctor on a clean Debian machine: installs what the tests need (the real peers:
-# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl, headless Chromium for the web view), builds with warnings as errors, runs all
-# test projects and prints a plain "N passed, N failed, N skipped" line computed from the results.
+# Prometheus, promtool, Alertmanager, nginx, python3-grpcio, kubectl, headless Chromium for the web view), builds with
+# warnings as errors, runs all test projects, publishes and smoke-tests the Native AOT agent (scripts/aot-smoke.sh)
+# and prints a plain "N passed, N failed, N skipped" line computed from the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,9 +13,13 @@ have promtool || need_apt+=(prometheus)
 have prometheus-alertmanager || need_apt+=(prometheus-alertmanager)
 have nginx || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 have jq || need_apt+=(jq)
+have curl || need_apt+=(curl)
 have openssl || need_apt+=(openssl)
 have kubectl || need_apt+=(kubectl)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# Native AOT links with clang (or gcc) against zlib.
+have clang || have gcc || need_apt+=(clang)
+[ -e /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 /usr/bin/python3 -c 'import grpc, grpc_tools, google.protobuf' >/dev/null 2>&1 || need_apt+=(python3-grpcio python3-grpc-tools python3-protobuf)
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need_apt+=(python3-yaml)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -33,9 +38,14 @@ status=0
 dotnet test LlmdDoctor.sln -c Release --no-build -nologo -v q \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000 || status=$?
 
+# The agent ships as Native AOT: publish it with trim/AOT warnings as errors and smoke-test the binary. After the
+# tests, so its RID-specific restore and build never race the test run.
+aot=0
+bash scripts/aot-smoke.sh "$results/aot" || aot=$?
+
 summary=0
-/usr/bin/python3 - "$results" <<'PY' || summary=$?
-import glob, sys, xml.etree.ElementTree as ET
+AOT_FAILED=$(( aot != 0 )) /usr/bin/python3 - "$results" <<'PY' || summary=$?
+import glob, os, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
 passed = failed = skipped = 0
 files = glob.glob(sys.argv[1] + "/**/*.trx", recursive=True)
@@ -53,7 +63,10 @@ for f in files:
 if not files:
     failed += 1
     print("no test results were written", file=sys.stderr)
+if os.environ.get("AOT_FAILED") == "1":
+    failed += 1
+    print("FAILED Native AOT publish and smoke test (scripts/aot-smoke.sh)", file=sys.stderr)
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if failed else 0)
 PY
-[ "$status" -eq 0 ] && [ "$summary" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$summary" -eq 0 ] && [ "$aot" -eq 0 ]

@@ -101,6 +101,8 @@ public static class AgentBench
             ["idle_window_seconds"] = idleWindow,
             ["cpu_seconds_total"] = Math.Round(Proc.CpuSeconds(pid) - cpuStart, 2),
             ["metrics_bytes"] = metrics.Length,
+            ["measured_at"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["loadavg"] = string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)),
         });
         Console.Error.WriteLine($"after {count} cycles: rss {rss / 1048576.0:0.0} MiB (peak {hwm / 1048576.0:0.0}), idle {idleCores:0.000} cores");
         return 0;

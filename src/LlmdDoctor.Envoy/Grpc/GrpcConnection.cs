@@ -1,20 +1,20 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Security;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace LlmdDoctor.Envoy.Grpc;
 
 /// <summary>
-/// A gRPC client connection on HttpClient over HTTP/2 (Grpc.Net.Client is not available here):
-/// h2c with prior knowledge for <c>http://</c>, TLS with ALPN h2 for <c>https://</c>.
-/// Thread-safe; calls are multiplexed as HTTP/2 streams on one connection.
+/// A gRPC client connection on Grpc.Net.Client over HTTP/2: h2c with prior knowledge for <c>http://</c>,
+/// TLS with ALPN h2 for <c>https://</c>. The project keeps its own certificate validation (CA file, pin,
+/// explicit skip), the receive-size cap and deadlines; framing, trailers and grpc-message decoding are the
+/// library's. Thread-safe; calls are multiplexed as HTTP/2 streams on one connection.
 /// </summary>
 public sealed class GrpcConnection : IDisposable
 {
-    private static readonly ProductInfoHeaderValue UserAgent = new("llmd-doctor-grpc", "1");
-    private readonly HttpClient _client;
+    private readonly GrpcChannel _channel;
     private readonly GrpcTlsValidator? _tls;
 
     /// <summary>Creates the connection (no I/O until the first call).</summary>
@@ -27,7 +27,7 @@ public sealed class GrpcConnection : IDisposable
         }
         Options = options;
         Target = $"{options.Address.Host}:{options.Address.Port}";
-        var handler = new SocketsHttpHandler
+        var sockets = new SocketsHttpHandler
         {
             ConnectTimeout = options.ConnectTimeout,
             AllowAutoRedirect = false,
@@ -41,13 +41,29 @@ public sealed class GrpcConnection : IDisposable
         if (options.Address.Scheme == "https")
         {
             _tls = new GrpcTlsValidator(options.Tls);
-            handler.SslOptions = new SslClientAuthenticationOptions
+            sockets.SslOptions = new SslClientAuthenticationOptions
             {
                 ApplicationProtocols = [SslApplicationProtocol.Http2],
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => _tls.Validate(certificate, chain, errors),
             };
         }
-        _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = options.Address };
+        var serverName = options.Address.Scheme == "https" ? options.Tls.ServerName : null;
+        // Given an HttpClient (not a handler), Grpc.Net.Client treats the transport as custom and skips its
+        // client-side load balancer (grpc-dotnet src/Grpc.Net.Client/GrpcChannel.cs, CalculateHandlerContext):
+        // one address, one connection pool, failures straight from the socket, no background reconnects.
+        var http = new HttpClient(new GrpcAnswerRecorder(sockets, serverName)) { Timeout = Timeout.InfiniteTimeSpan };
+        _channel = GrpcChannel.ForAddress(options.Address, new GrpcChannelOptions
+        {
+            HttpClient = http,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            MaxSendMessageSize = null,
+            // No retries and no hedging: a probe reports what one attempt saw.
+            MaxRetryAttempts = 0,
+            HttpVersion = HttpVersion.Version20,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        });
+        Invoker = _channel.CreateCallInvoker();
     }
 
     /// <summary>The settings this connection was created with.</summary>
@@ -58,6 +74,8 @@ public sealed class GrpcConnection : IDisposable
 
     /// <summary>Why the last server certificate was rejected, if one was.</summary>
     public string? TlsFailure => _tls?.LastFailure;
+
+    internal CallInvoker Invoker { get; }
 
     /// <summary>Starts a bidirectional-streaming call; nothing is awaited until the first read.</summary>
     public GrpcDuplexCall<TRequest, TResponse> StartDuplex<TRequest, TResponse>(
@@ -91,51 +109,7 @@ public sealed class GrpcConnection : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
-
-    internal HttpRequestMessage CreateRequest(string path, HttpContent content, GrpcCallOptions options)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = content,
-        };
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        request.Headers.UserAgent.Add(UserAgent);
-        request.Headers.TryAddWithoutValidation("grpc-accept-encoding", "identity");
-        if (Options.Address.Scheme == "https" && Options.Tls.ServerName is { } serverName)
-        {
-            // SocketsHttpHandler ignores SslOptions.TargetHost and takes SNI (and the name it checks)
-            // from the Host header, which also becomes :authority, as with grpc's authority override.
-            request.Headers.Host = serverName;
-        }
-        if (options.Timeout is { } timeout)
-        {
-            request.Headers.TryAddWithoutValidation("grpc-timeout", EncodeTimeout(timeout));
-        }
-        if (options.Metadata is { } metadata)
-        {
-            foreach (var (key, value) in metadata)
-            {
-                request.Headers.TryAddWithoutValidation(key, value);
-            }
-        }
-        return request;
-    }
-
-    internal Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-
-    /// <summary>grpc-timeout: at most 8 digits plus a unit (PROTOCOL-HTTP2.md); rounded up so the server never cuts earlier than us.</summary>
-    internal static string EncodeTimeout(TimeSpan timeout)
-    {
-        var ms = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
-        return ms <= 99_999_999
-            ? ms.ToString(CultureInfo.InvariantCulture) + "m"
-            : Math.Min(99_999_999, (long)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "S";
-    }
+    public void Dispose() => _channel.Dispose();
 
     private static GrpcCallException Violation(string message) =>
         new(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.ProtocolViolation, message);

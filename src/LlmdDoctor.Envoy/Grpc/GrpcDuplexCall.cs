@@ -1,12 +1,14 @@
-using System.Net;
+using System.Diagnostics;
+using System.Globalization;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace LlmdDoctor.Envoy.Grpc;
 
 /// <summary>
-/// One bidirectional-streaming call. Writes are queued and sent (one flushed DATA frame per message)
-/// while reads proceed; <see cref="CompleteRequest"/> half-closes. Dispose to end the call (an
+/// One bidirectional-streaming call on Grpc.Net.Client. Writes are queued and sent in order while reads
+/// proceed; <see cref="CompleteRequest"/> half-closes once the queue is sent. Dispose to end the call (an
 /// unfinished call is reset with RST_STREAM CANCEL). Writes may come from any thread; reads from one
 /// reader at a time.
 /// </summary>
@@ -18,14 +20,15 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
 {
     private readonly GrpcMethod<TRequest, TResponse> _method;
     private readonly GrpcConnection _connection;
-    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(new() { SingleReader = true });
-    private readonly CancellationTokenSource _deadline;
-    private readonly CancellationTokenSource _call;
+    // Grpc.Net.Client allows one pending write per stream; the queue keeps Write synchronous for callers
+    // that, like Envoy's ext_proc filter, send without waiting for answers.
+    private readonly Channel<TRequest> _outgoing = Channel.CreateUnbounded<TRequest>(new() { SingleReader = true });
     private readonly CancellationToken _callerToken;
     private readonly TimeSpan? _timeout;
-    private readonly Task<HttpResponseMessage> _responseTask;
-    private HttpResponseMessage? _response;
-    private Stream? _responseStream;
+    private readonly long _deadlineTimestamp;
+    private readonly GrpcHttpAnswer _answer = new();
+    private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call;
+    private readonly Task _sending;
     private GrpcCallException? _failure;
     private int _messagesSent;
 
@@ -35,10 +38,13 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         _method = method;
         _timeout = options.Timeout;
         _callerToken = cancellationToken;
-        _deadline = options.Timeout is { } timeout ? new CancellationTokenSource(timeout) : new CancellationTokenSource();
-        _call = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token, cancellationToken);
-        var request = connection.CreateRequest(method.Path, new GrpcRequestContent(_outgoing.Reader), options);
-        _responseTask = connection.SendAsync(request, _call.Token);
+        _deadlineTimestamp = options.Timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var callOptions = new CallOptions(
+            headers: options.Metadata?.ToGrpc(),
+            deadline: options.Timeout is { } timeout ? DateTime.UtcNow + timeout : null,
+            cancellationToken: cancellationToken);
+        _call = GrpcHttpAnswer.Observe(_answer, () => connection.Invoker.AsyncDuplexStreamingCall(method.Descriptor, null, callOptions));
+        _sending = SendQueuedAsync();
     }
 
     /// <summary>Response headers (initial metadata); empty until the server has answered.</summary>
@@ -59,7 +65,7 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
     /// </summary>
     public bool Write(TRequest message)
     {
-        if (!_outgoing.Writer.TryWrite(GrpcFraming.Frame(message)))
+        if (!_outgoing.Writer.TryWrite(message))
         {
             return false;
         }
@@ -84,36 +90,26 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         {
             return null;
         }
-        using var link = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(_call.Token, cancellationToken) : null;
-        var token = link?.Token ?? _call.Token;
         try
         {
-            if (_responseStream is null)
+            var more = await _call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false);
+            TakeHeaders();
+            if (more)
             {
-                var trailersOnly = await ReceiveHeadersAsync(token).ConfigureAwait(false);
-                if (trailersOnly is { } status)
-                {
-                    return Finish(status);
-                }
+                return _call.ResponseStream.Current;
             }
-            var payload = await GrpcFraming.ReadAsync(_responseStream!, _connection.Options.MaxReceiveMessageSize, token).ConfigureAwait(false);
-            if (payload is not null)
-            {
-                try
-                {
-                    return _method.ResponseParser.ParseFrom(payload);
-                }
-                catch (InvalidProtocolBufferException e)
-                {
-                    var message = $"cannot decode a {typeof(TResponse).Name} from the peer: {e.Message}";
-                    throw new GrpcCallException(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.ProtocolViolation, message, e);
-                }
-            }
-            Trailers = GrpcMetadata.FromHttp(_response!.TrailingHeaders);
-            var final = GrpcErrors.ParseStatus(Trailers) ?? throw MissingStatus();
-            return Finish(final);
+            Trailers = GrpcMetadata.FromGrpc(_call.GetTrailers(), GrpcStatusCode.Ok);
+            Status = RpcStatus.Ok;
+            _outgoing.Writer.TryComplete();
+            return null;
         }
-        catch (Exception e) when (e is not GrpcCallException || _failure is null)
+        catch (RpcException e)
+        {
+            TakeHeaders();
+            Trailers = GrpcMetadata.FromGrpc(e.Trailers, (GrpcStatusCode)e.StatusCode);
+            throw Fail(Classify(e, cancellationToken));
+        }
+        catch (OperationCanceledException e)
         {
             throw Fail(Classify(e, cancellationToken));
         }
@@ -123,94 +119,61 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _outgoing.Writer.TryComplete();
-        if (Status is null && _failure is null)
-        {
-            await _call.CancelAsync().ConfigureAwait(false);
-        }
+        // Disposing an unfinished call cancels it, which resets the HTTP/2 stream.
+        _call.Dispose();
+        await _sending.ConfigureAwait(false);
+    }
+
+    private async Task SendQueuedAsync()
+    {
         try
         {
-            (await _responseTask.ConfigureAwait(false)).Dispose();
-        }
-        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
-        {
-            // The call already failed or was cancelled; its outcome was reported by ReadAsync.
-        }
-        _call.Dispose();
-        _deadline.Dispose();
-    }
-
-    // Returns the status of a trailers-only response (grpc-status in the headers), else null.
-    private async Task<RpcStatus?> ReceiveHeadersAsync(CancellationToken token)
-    {
-        _response = await _responseTask.WaitAsync(token).ConfigureAwait(false);
-        ResponseHeaders = GrpcMetadata.FromHttp(_response.Headers, _response.Content.Headers);
-        var headerStatus = GrpcErrors.ParseStatus(ResponseHeaders);
-        var contentType = _response.Content.Headers.ContentType;
-        var isGrpc = contentType?.MediaType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
-        if (_response.StatusCode != HttpStatusCode.OK || (!isGrpc && headerStatus is null))
-        {
-            if (headerStatus is { } status && _response.StatusCode == HttpStatusCode.OK)
+            await foreach (var message in _outgoing.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                return status;
+                await _call.RequestStream.WriteAsync(message).ConfigureAwait(false);
             }
-            throw GrpcErrors.NotGrpc(_response.StatusCode, contentType, _connection.Target);
+            await _call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        if (headerStatus is { } trailersOnly)
+        catch (Exception e) when (e is RpcException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
-            Trailers = ResponseHeaders;
-            return trailersOnly;
+            // The call ended under the writer; its outcome is reported by ReadAsync. Later writes are refused.
+            _outgoing.Writer.TryComplete();
         }
-        _responseStream = await _response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-        return null;
     }
 
-    private TResponse? Finish(RpcStatus status)
+    private void TakeHeaders()
     {
-        Status = status;
-        _outgoing.Writer.TryComplete();
-        if (status.IsOk)
+        if (ResponseHeaders.Count == 0 && _call.ResponseHeadersAsync.IsCompletedSuccessfully)
         {
-            return null;
+            ResponseHeaders = GrpcMetadata.FromGrpc(_call.ResponseHeadersAsync.Result, status: null);
         }
-        // A server enforcing our grpc-timeout may notice the deadline a moment before we do.
-        var kind = status.Code == GrpcStatusCode.DeadlineExceeded ? GrpcFailureKind.DeadlineExceeded : GrpcFailureKind.ServerStatus;
-        throw Fail(new GrpcCallException(status, kind, $"server ended the call with {status}"), serverEnded: true);
     }
 
-    private GrpcCallException Fail(GrpcCallException failure, bool serverEnded = false)
+    private GrpcCallException Fail(GrpcCallException failure)
     {
         _failure ??= failure;
         Status ??= _failure.Status;
         _outgoing.Writer.TryComplete();
-        if (!serverEnded)
-        {
-            // Reset the stream so the peer stops working on a call we gave up on.
-            _call.Cancel();
-        }
         return _failure;
     }
 
     private GrpcCallException Classify(Exception exception, CancellationToken readToken)
     {
-        if (exception is GrpcCallException call)
+        var rpc = exception as RpcException;
+        if (rpc?.StatusCode == StatusCode.DeadlineExceeded || (rpc is null && Stopwatch.GetTimestamp() >= _deadlineTimestamp))
         {
-            return call;
+            // Grpc.Net.Client's own timer, or a server honouring our grpc-timeout a moment before it.
+            var clientSide = Stopwatch.GetTimestamp() >= _deadlineTimestamp;
+            var message = clientSide
+                ? $"deadline of {_timeout?.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms exceeded on {_method.Path} to {_connection.Target}"
+                : $"server ended the call with {GrpcErrors.StatusOf(rpc!)}";
+            return new GrpcCallException(clientSide ? new RpcStatus(GrpcStatusCode.DeadlineExceeded, message) : GrpcErrors.StatusOf(rpc!),
+                GrpcFailureKind.DeadlineExceeded, message, exception);
         }
-        if (_deadline.IsCancellationRequested && !_callerToken.IsCancellationRequested && !readToken.IsCancellationRequested)
-        {
-            var message = $"deadline of {_timeout?.TotalMilliseconds:0} ms exceeded on {_method.Path} to {_connection.Target}";
-            return new GrpcCallException(new RpcStatus(GrpcStatusCode.DeadlineExceeded, message), GrpcFailureKind.DeadlineExceeded, message, exception);
-        }
-        if (exception is OperationCanceledException && (_callerToken.IsCancellationRequested || readToken.IsCancellationRequested))
+        if ((rpc is null || rpc.StatusCode == StatusCode.Cancelled) && (_callerToken.IsCancellationRequested || readToken.IsCancellationRequested))
         {
             return new GrpcCallException(new RpcStatus(GrpcStatusCode.Cancelled, "call cancelled by the caller"), GrpcFailureKind.Cancelled, "call cancelled by the caller", exception);
         }
-        return GrpcErrors.FromTransport(exception, _connection.Target, _connection.TlsFailure);
-    }
-
-    private GrpcCallException MissingStatus()
-    {
-        var message = $"{_connection.Target} ended the response without grpc-status: not a gRPC server, or the call was cut off";
-        return new GrpcCallException(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.NotGrpc, message);
+        return GrpcErrors.FromRpc(exception, _answer, typeof(TResponse).Name, _connection);
     }
 }

@@ -1,12 +1,12 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using Google.Protobuf;
+using Grpc.Core;
 
 namespace LlmdDoctor.Envoy.Grpc;
 
-/// <summary>Turns transport exceptions and non-gRPC answers into <see cref="GrpcCallException"/>s with a clear reason.</summary>
+/// <summary>Turns RpcExceptions, transport exceptions and non-gRPC answers into <see cref="GrpcCallException"/>s with a clear reason.</summary>
 internal static class GrpcErrors
 {
     public static GrpcCallException FromTransport(Exception exception, string target, string? tlsFailure)
@@ -106,7 +106,7 @@ internal static class GrpcErrors
     }
 
     /// <summary>A response that is not a gRPC answer (wrong HTTP status or content type) without grpc-status.</summary>
-    public static GrpcCallException NotGrpc(HttpStatusCode status, MediaTypeHeaderValue? contentType, string target)
+    public static GrpcCallException NotGrpc(HttpStatusCode status, string? contentType, string target)
     {
         // HTTP status → gRPC status for non-gRPC answers, from grpc/grpc doc/http-grpc-status-mapping.md.
         var code = (int)status switch
@@ -119,48 +119,67 @@ internal static class GrpcErrors
             200 => GrpcStatusCode.Internal,
             _ => GrpcStatusCode.Unknown,
         };
-        var type = contentType?.MediaType ?? "none";
-        var message = $"{target} answered HTTP {(int)status} with content-type {type}: not a gRPC server (expected 200 application/grpc)";
+        var message = $"{target} answered HTTP {(int)status} with content-type {contentType ?? "none"}: not a gRPC server (expected 200 application/grpc)";
         return new GrpcCallException(new RpcStatus(code, message), GrpcFailureKind.NotGrpc, message);
     }
 
-    public static RpcStatus? ParseStatus(GrpcMetadata metadata)
+    /// <summary>The status Grpc.Net.Client ended the call with; it has already percent-decoded grpc-message.</summary>
+    public static RpcStatus StatusOf(RpcException exception) =>
+        new(exception.StatusCode is >= StatusCode.OK and <= StatusCode.Unauthenticated ? (GrpcStatusCode)exception.StatusCode : GrpcStatusCode.Unknown,
+            exception.Status.Detail);
+
+    /// <summary>
+    /// Classifies a call that Grpc.Net.Client ended with <paramref name="exception"/> (deadline and caller
+    /// cancellation are told apart by the call, which knows both): a peer that is not a gRPC server, a message
+    /// above the receive cap, an undecodable message, a transport failure (the RpcException's inner exception),
+    /// else the server's own status.
+    /// </summary>
+    public static GrpcCallException FromRpc(Exception exception, GrpcHttpAnswer answer, string responseType, GrpcConnection connection)
     {
-        var raw = metadata.Get("grpc-status");
-        if (raw is null)
+        var target = connection.Target;
+        if (exception is not RpcException rpc)
         {
-            return null;
+            return FromTransport(exception, target, connection.TlsFailure);
         }
-        var code = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 16
-            ? (GrpcStatusCode)value
-            : GrpcStatusCode.Unknown;
-        var detail = metadata.Get("grpc-message");
-        return new RpcStatus(code, detail is null ? "" : DecodeMessage(detail));
+        var status = StatusOf(rpc);
+        if (answer.Status is { } http && !answer.HasGrpcStatus
+            && (http != HttpStatusCode.OK || answer.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true))
+        {
+            return NotGrpc(http, answer.ContentType, target);
+        }
+        var inner = rpc.Status.DebugException;
+        if (Find<InvalidProtocolBufferException>(inner) is { } undecodable)
+        {
+            var message = $"cannot decode a {responseType} from the peer: {undecodable.Message}";
+            return new GrpcCallException(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.ProtocolViolation, message, rpc);
+        }
+        if (Find<InvalidDataException>(inner) is { } broken)
+        {
+            var message = $"{target} broke gRPC framing: {broken.Message}";
+            return new GrpcCallException(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.ProtocolViolation, message, rpc);
+        }
+        if (inner is not null && (Find<HttpRequestException>(inner) ?? Find<IOException>(inner) ?? Find<HttpProtocolException>(inner) ?? (Exception?)Find<SocketException>(inner) ?? Find<AuthenticationException>(inner)) is not null)
+        {
+            return FromTransport(inner, target, connection.TlsFailure);
+        }
+        if (status.Code == GrpcStatusCode.ResourceExhausted && status.Detail == ReceivedMessageExceedsLimit)
+        {
+            var limit = connection.Options.MaxReceiveMessageSize;
+            return new GrpcCallException(new RpcStatus(GrpcStatusCode.ResourceExhausted, $"received message larger than max ({limit})"),
+                GrpcFailureKind.MessageTooLarge, $"peer sent a message above the {limit}-byte receive limit", rpc);
+        }
+        if (status.Detail == NoGrpcStatus)
+        {
+            var message = $"{target} ended the response without grpc-status: not a gRPC server, or the call was cut off";
+            return new GrpcCallException(new RpcStatus(GrpcStatusCode.Internal, message), GrpcFailureKind.NotGrpc, message, rpc);
+        }
+        return new GrpcCallException(status, GrpcFailureKind.ServerStatus, $"server ended the call with {status}", rpc);
     }
 
-    /// <summary>grpc-message is percent-encoded UTF-8 (PROTOCOL-HTTP2.md); a malformed escape is kept as is.</summary>
-    public static string DecodeMessage(string encoded)
-    {
-        if (!encoded.Contains('%', StringComparison.Ordinal))
-        {
-            return encoded;
-        }
-        var bytes = new List<byte>(encoded.Length);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            if (encoded[i] == '%' && i + 2 < encoded.Length
-                && byte.TryParse(encoded.AsSpan(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b))
-            {
-                bytes.Add(b);
-                i += 2;
-            }
-            else
-            {
-                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(encoded[i].ToString()));
-            }
-        }
-        return System.Text.Encoding.UTF8.GetString(bytes.ToArray());
-    }
+    // Statuses Grpc.Net.Client makes up itself, with no inner exception to tell them by
+    // (grpc-dotnet src/Grpc.Net.Client/Internal/StreamExtensions.cs and GrpcProtocolHelpers.cs, 2.85.0).
+    private const string ReceivedMessageExceedsLimit = "Received message exceeds the maximum configured message size.";
+    private const string NoGrpcStatus = "No grpc-status found on response.";
 
     private static GrpcCallException Unavailable(GrpcFailureKind kind, string message, Exception inner) =>
         new(new RpcStatus(GrpcStatusCode.Unavailable, message), kind, message, inner);

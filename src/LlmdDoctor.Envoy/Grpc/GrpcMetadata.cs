@@ -1,5 +1,6 @@
 using System.Collections;
-using System.Net.Http.Headers;
+using System.Globalization;
+using Grpc.Core;
 
 namespace LlmdDoctor.Envoy.Grpc;
 
@@ -55,21 +56,37 @@ public sealed class GrpcMetadata : IEnumerable<KeyValuePair<string, string>>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    internal static GrpcMetadata FromHttp(HttpHeaders? headers, HttpHeaders? contentHeaders = null)
+    /// <summary>
+    /// Metadata as Grpc.Net.Client hands it over; it leaves out grpc-status, which is added back from
+    /// <paramref name="status"/> (trailers), so readers see the trailers as the wire carried them.
+    /// </summary>
+    internal static GrpcMetadata FromGrpc(Metadata? source, GrpcStatusCode? status)
     {
         var metadata = new GrpcMetadata();
-        foreach (var source in new[] { headers, contentHeaders })
+        foreach (var entry in source ?? [])
         {
-            if (source is null)
+            metadata.Add(entry.Key, entry.IsBinary ? Convert.ToBase64String(entry.ValueBytes) : entry.Value);
+        }
+        if (status is { } code)
+        {
+            metadata.Add("grpc-status", ((int)code).ToString(CultureInfo.InvariantCulture));
+        }
+        return metadata;
+    }
+
+    /// <summary>This metadata for a call; values of <c>-bin</c> keys are base64 here and bytes on the wire.</summary>
+    internal Metadata ToGrpc()
+    {
+        var metadata = new Metadata();
+        foreach (var (key, value) in _entries)
+        {
+            if (key.EndsWith(Metadata.BinaryHeaderSuffix, StringComparison.Ordinal))
             {
-                continue;
+                metadata.Add(key, Convert.FromBase64String(value));
             }
-            foreach (var (key, values) in source.NonValidated)
+            else
             {
-                foreach (var value in values)
-                {
-                    metadata.Add(key, value);
-                }
+                metadata.Add(key, value);
             }
         }
         return metadata;

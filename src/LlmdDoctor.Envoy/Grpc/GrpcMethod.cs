@@ -1,4 +1,6 @@
+using System.Buffers;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace LlmdDoctor.Envoy.Grpc;
 
@@ -16,6 +18,11 @@ public sealed class GrpcMethod<TRequest, TResponse>
         ArgumentException.ThrowIfNullOrEmpty(name);
         Path = $"/{service}/{name}";
         ResponseParser = responseParser;
+        // Every call is started as a duplex stream: on the wire a unary call is the same HTTP/2 exchange, and one
+        // call shape keeps one failure classification (GrpcDuplexCall).
+        Descriptor = new Method<TRequest, TResponse>(MethodType.DuplexStreaming, service, name,
+            Marshallers.Create<TRequest>(Serialize, _ => throw new NotSupportedException("requests are never parsed by the client")),
+            Marshallers.Create<TResponse>((_, _) => throw new NotSupportedException("responses are never written by the client"), Parse));
     }
 
     /// <summary>The request path, e.g. <c>/envoy.service.ext_proc.v3.ExternalProcessor/Process</c>.</summary>
@@ -24,6 +31,17 @@ public sealed class GrpcMethod<TRequest, TResponse>
     /// <summary>Parser for response messages.</summary>
     public MessageParser<TResponse> ResponseParser { get; }
 
+    internal Method<TRequest, TResponse> Descriptor { get; }
+
     /// <inheritdoc />
     public override string ToString() => Path;
+
+    private static void Serialize(TRequest message, SerializationContext context)
+    {
+        context.SetPayloadLength(message.CalculateSize());
+        message.WriteTo(context.GetBufferWriter());
+        context.Complete();
+    }
+
+    private TResponse Parse(DeserializationContext context) => ResponseParser.ParseFrom(context.PayloadAsReadOnlySequence());
 }

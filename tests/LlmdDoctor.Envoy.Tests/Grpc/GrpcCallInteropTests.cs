@@ -209,6 +209,17 @@ public class GrpcCallInteropTests(InteropServerFixture server)
         Assert.Contains("not a gRPC server", result.Error);
     }
 
+    [Fact]
+    public async Task Grpc_answer_ending_without_a_status_is_named()
+    {
+        await using var peer = new RawHttp2Peer(RawHttp2Peer.Behaviour.NoGrpcStatus);
+        using var connection = new GrpcConnection(new GrpcConnectionOptions { Address = peer.Address });
+        var result = await new GrpcHealthClient(connection).CheckAsync("", TimeSpan.FromSeconds(5));
+        Assert.Equal(GrpcFailureKind.NotGrpc, result.Failure);
+        Assert.Equal(GrpcStatusCode.Internal, result.Status.Code);
+        Assert.Contains("ended the response without grpc-status", result.Error);
+    }
+
     internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

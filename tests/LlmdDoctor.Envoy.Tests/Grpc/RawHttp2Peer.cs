@@ -12,7 +12,7 @@ namespace LlmdDoctor.Envoy.Tests.Grpc;
 /// </summary>
 public sealed class RawHttp2Peer : IAsyncDisposable
 {
-    public enum Behaviour { ResetBeforeHeaders, ResetAfterHeaders, HtmlResponse, Status404, Silent }
+    public enum Behaviour { ResetBeforeHeaders, ResetAfterHeaders, HtmlResponse, Status404, Silent, NoGrpcStatus }
 
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
@@ -102,6 +102,11 @@ public sealed class RawHttp2Peer : IAsyncDisposable
             case Behaviour.HtmlResponse:
                 await WriteFrameAsync(stream, 0x1, EndHeaders, streamId, HeaderBlock(0x88, "text/html"));
                 await WriteFrameAsync(stream, 0x0, EndStream, streamId, Encoding.ASCII.GetBytes("<html>hello</html>"));
+                break;
+            case Behaviour.NoGrpcStatus:
+                // A gRPC-looking answer whose stream ends without trailers: no grpc-status anywhere.
+                await WriteFrameAsync(stream, 0x1, EndHeaders, streamId, HeaderBlock(0x88, "application/grpc"));
+                await WriteFrameAsync(stream, 0x0, EndStream, streamId, []);
                 break;
             case Behaviour.Status404:
                 await WriteFrameAsync(stream, 0x1, EndHeaders | EndStream, streamId, HeaderBlock(0x8d, "text/plain"));

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
+using LlmdDoctor.Envoy.Grpc;
 
-namespace LlmdDoctor.Envoy.Grpc;
+namespace LlmdDoctor.Simulator.EndpointPicker;
 
 /// <summary>
 /// gRPC length-prefixed messages (grpc/grpc doc/PROTOCOL-HTTP2.md):
-/// <c>[compressed-flag: 1 byte][length: uint32 big-endian][message]</c>.
+/// <c>[compressed-flag: 1 byte][length: uint32 big-endian][message]</c>. Only the simulated EPP's server side
+/// frames by hand (it serves gRPC on plain Kestrel); the doctor's client uses Grpc.Net.Client.
 /// </summary>
-public static class GrpcFraming
+internal static class GrpcFraming
 {
     /// <summary>Size of the prefix before each message.</summary>
     public const int PrefixSize = 5;

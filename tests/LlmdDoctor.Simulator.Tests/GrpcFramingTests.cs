@@ -1,8 +1,10 @@
 using Grpc.Health.V1;
 using LlmdDoctor.Envoy.Grpc;
+using LlmdDoctor.Simulator.EndpointPicker;
 
-namespace LlmdDoctor.Envoy.Tests.Grpc;
+namespace LlmdDoctor.Simulator.Tests;
 
+/// <summary>The simulated EPP's hand framing (its server side; the doctor's client frames with Grpc.Net.Client).</summary>
 public class GrpcFramingTests
 {
     [Fact]
@@ -42,22 +44,4 @@ public class GrpcFramingTests
         Assert.Equal(kind, e.Failure);
         Assert.Equal(code, e.Status.Code);
     }
-
-    [Theory]
-    [InlineData(250, "250m")]
-    [InlineData(0.4, "1m")]
-    [InlineData(1500.2, "1501m")]
-    [InlineData(99_999_999, "99999999m")]
-    [InlineData(100_000_000, "100000S")]
-    public void Grpc_timeout_header_uses_at_most_eight_digits(double ms, string expected) =>
-        Assert.Equal(expected, GrpcConnection.EncodeTimeout(TimeSpan.FromMilliseconds(ms)));
-
-    [Theory]
-    [InlineData("plain", "plain")]
-    [InlineData("100%25 done", "100% done")]
-    [InlineData("r%C3%A9essayez %E2%80%94 ok", "réessayez — ok")]
-    [InlineData("broken %zz escape", "broken %zz escape")]
-    [InlineData("trailing %4", "trailing %4")]
-    public void Grpc_message_is_percent_decoded(string wire, string expected) =>
-        Assert.Equal(expected, GrpcErrors.DecodeMessage(wire));
 }
