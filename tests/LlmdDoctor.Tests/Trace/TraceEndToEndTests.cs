@@ -69,6 +69,25 @@ public sealed class TraceEndToEndTests
     }
 
     [Fact]
+    public async Task Seed_maas_gateway_trace_reads_as_its_golden_text_with_timings_masked()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
+        var trace = await TraceAsync(cluster, Spec("openshift-ingress/maas-gateway", model: "Qwen/Qwen3-0.6B"), fromLaptop: true);
+
+        Core.Tests.GoldenFile.Verify("trace-seed-maas-gateway.txt", Masked(Show(trace)));
+    }
+
+    /// <summary>What differs from run to run: durations (with their column padding), the simulator's listener ports, the W3C trace id.</summary>
+    private static string Masked(string text)
+    {
+        text = System.Text.RegularExpressions.Regex.Replace(text, @" +\d+(\.\d+)? ms\b", " N ms");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"x-envoy-upstream-service-time: \d+", "x-envoy-upstream-service-time: N");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"(HTTPS?):\d+ hostname", "$1:PORT hostname");
+        return System.Text.RegularExpressions.Regex.Replace(text, @"trace id [0-9a-f]{32}", "trace id TRACE-ID");
+    }
+
+    [Fact]
     public async Task Seed_openshift_ai_inference_answers_200_with_the_EPP_bypassed()
     {
         await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
