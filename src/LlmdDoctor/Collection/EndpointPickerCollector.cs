@@ -76,19 +76,7 @@ public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan
             HealthTarget = healthTarget,
             HealthPort = target.Port,
             HealthSkipped = target.SkipReason,
-            Conversation = new EndpointPickerConversation
-            {
-                Mode = "FULL_DUPLEX_STREAMED",
-                Succeeded = outcome.Succeeded,
-                PickedEndpoint = outcome.PickedEndpoint,
-                ImmediateStatus = outcome.ImmediateResponse?.StatusCode,
-                ImmediateBody = outcome.ImmediateResponse?.Body,
-                Body = outcome.Body.ToString(),
-                GrpcStatus = outcome.GrpcStatus is { IsOk: false } st ? st.Code.ToString() : null,
-                Failure = outcome.Failure == GrpcFailureKind.None ? null : outcome.Failure.ToString(),
-                Error = outcome.Error,
-                LatencyMs = (long)outcome.Latency.TotalMilliseconds,
-            },
+            Conversation = EndpointPickerCollector.Conversation(outcome),
         };
     }
 
@@ -98,5 +86,20 @@ public sealed class EndpointPickerCollector(ServiceAddresses addresses, TimeSpan
         GrpcServingStatus.NotServing => "NOT_SERVING",
         GrpcServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
         _ => "UNKNOWN",
+    };
+
+    /// <summary>What one FULL_DUPLEX_STREAMED ext_proc conversation with the Endpoint Picker showed, as the checks and the trace read it.</summary>
+    internal static EndpointPickerConversation Conversation(ExtProcOutcome outcome) => new()
+    {
+        Mode = "FULL_DUPLEX_STREAMED",
+        Succeeded = outcome.Succeeded,
+        PickedEndpoint = outcome.PickedEndpoint,
+        ImmediateStatus = outcome.ImmediateResponse?.StatusCode,
+        ImmediateBody = outcome.ImmediateResponse?.Body,
+        Body = outcome.Body.ToString(),
+        GrpcStatus = outcome.GrpcStatus is { IsOk: false } st ? st.Code.ToString() : null,
+        Failure = outcome.Failure == GrpcFailureKind.None ? null : outcome.Failure.ToString(),
+        Error = outcome.Error,
+        LatencyMs = (long)outcome.Latency.TotalMilliseconds,
     };
 }

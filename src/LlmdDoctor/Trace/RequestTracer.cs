@@ -272,19 +272,7 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
         return evidence with
         {
             PickerAddress = address,
-            Picker = new EndpointPickerConversation
-            {
-                Mode = "FULL_DUPLEX_STREAMED",
-                Succeeded = outcome.Succeeded,
-                PickedEndpoint = outcome.PickedEndpoint,
-                ImmediateStatus = outcome.ImmediateResponse?.StatusCode,
-                ImmediateBody = outcome.ImmediateResponse?.Body,
-                Body = outcome.Body.ToString(),
-                GrpcStatus = outcome.GrpcStatus is { IsOk: false } st ? st.Code.ToString() : null,
-                Failure = outcome.Failure == GrpcFailureKind.None ? null : outcome.Failure.ToString(),
-                Error = outcome.Error,
-                LatencyMs = (long)outcome.Latency.TotalMilliseconds,
-            },
+            Picker = EndpointPickerCollector.Conversation(outcome),
         };
     }
 
