@@ -113,6 +113,11 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
         {
             throw Fail(Classify(e, cancellationToken));
         }
+        catch (Exception e) when (e is HttpRequestException or HttpProtocolException or IOException)
+        {
+            // Grpc.Net.Client wraps most transport failures in RpcException, not every one: classified the same way.
+            throw Fail(Classify(e, cancellationToken));
+        }
     }
 
     /// <inheritdoc />
@@ -134,9 +139,11 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
             }
             await _call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RpcException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is RpcException or OperationCanceledException or InvalidOperationException or ObjectDisposedException
+            or HttpRequestException or HttpProtocolException or IOException)
         {
-            // The call ended under the writer; its outcome is reported by ReadAsync. Later writes are refused.
+            // The call ended under the writer (a peer that resets the HTTP/2 stream mid-write surfaces here as
+            // HttpProtocolException, not RpcException); its outcome is reported by ReadAsync. Later writes are refused.
             _outgoing.Writer.TryComplete();
         }
     }

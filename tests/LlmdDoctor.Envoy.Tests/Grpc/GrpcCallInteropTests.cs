@@ -195,6 +195,24 @@ public class GrpcCallInteropTests(InteropServerFixture server)
         Assert.Contains($"stream reset by the peer (HTTP/2 {name})", e.Message);
     }
 
+    // Fault matrix, CI 2026-12-03: a peer that resets the stream while a message is still being written made the write
+    // side throw HttpProtocolException out of the call's disposal (a crash of the cycle, not a finding). A 1 MiB message
+    // cannot pass the peer's 64 KiB flow-control window, so the reset always lands mid-write here.
+    [Theory]
+    [InlineData(RawHttp2Peer.Behaviour.ResetBeforeHeaders, 0x2u)]
+    [InlineData(RawHttp2Peer.Behaviour.ResetAfterHeaders, 0x2u)]
+    public async Task Reset_during_a_large_write_ends_as_a_call_failure(RawHttp2Peer.Behaviour behaviour, uint code)
+    {
+        await using var peer = new RawHttp2Peer(behaviour, code);
+        using var connection = new GrpcConnection(new GrpcConnectionOptions { Address = peer.Address });
+        var call = connection.StartDuplex(GrpcHealthClient.CheckMethod, new GrpcCallOptions { Timeout = TimeSpan.FromSeconds(5) });
+        Assert.True(call.Write(new HealthCheckRequest { Service = new string('x', 1 << 20) }));
+        call.CompleteRequest();
+        var e = await Assert.ThrowsAsync<GrpcCallException>(() => call.ReadAsync());
+        Assert.NotEqual(GrpcFailureKind.None, e.Failure);
+        await call.DisposeAsync();
+    }
+
     [Theory]
     [InlineData(RawHttp2Peer.Behaviour.HtmlResponse, GrpcStatusCode.Internal, "HTTP 200 with content-type text/html")]
     [InlineData(RawHttp2Peer.Behaviour.Status404, GrpcStatusCode.Unimplemented, "HTTP 404 with content-type text/plain")]

@@ -41,18 +41,45 @@ internal sealed class SimulatedAgent : IAsyncDisposable
     {
         var port = PeerProcesses.FreePort();
         var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load(scenario));
-        before?.Invoke(cluster);
-        var dir = Directory.CreateTempSubdirectory("llmd-agent-");
-        var user = DoctorConfigLoader.Load(configYaml.Replace("{agent}", $"http://127.0.0.1:{port}", StringComparison.Ordinal), "test", new Dictionary<string, string?>());
-        var config = DemoCommand.ConfigFor(cluster, user, dir.FullName);
-        var connection = Kubeconfig.Parse(await File.ReadAllTextAsync(cluster.KubeconfigPath), cluster.KubeconfigPath).Connection(null);
-        var source = new LiveClusterSource(connection, config, new ServiceAddresses(cluster.ServiceAddresses), "simulator", scenario);
-        var agent = new SimulatedAgent(cluster, dir, source, port);
-        var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        agent._agent = AgentCommands.RunAgentAsync(settings, source, agent.Url, agent._stop.Token, l => l.SetMinimumLevel(LogLevel.Warning));
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await PeerProcesses.WaitReadyAsync(http, $"{agent.Url}/readyz", TimeSpan.FromMinutes(2));
-        return agent;
+        SimulatedAgent? agent = null;
+        DirectoryInfo? dir = null;
+        try
+        {
+            before?.Invoke(cluster);
+            dir = Directory.CreateTempSubdirectory("llmd-agent-");
+            var user = DoctorConfigLoader.Load(configYaml.Replace("{agent}", $"http://127.0.0.1:{port}", StringComparison.Ordinal), "test", new Dictionary<string, string?>());
+            var config = DemoCommand.ConfigFor(cluster, user, dir.FullName);
+            var connection = Kubeconfig.Parse(await File.ReadAllTextAsync(cluster.KubeconfigPath), cluster.KubeconfigPath).Connection(null);
+            var source = new LiveClusterSource(connection, config, new ServiceAddresses(cluster.ServiceAddresses), "simulator", scenario);
+            agent = new SimulatedAgent(cluster, dir, source, port);
+            var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
+            agent._agent = AgentCommands.RunAgentAsync(settings, source, agent.Url, agent._stop.Token, l => l.SetMinimumLevel(LogLevel.Warning));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            await PeerProcesses.WaitReadyAsync(http, $"{agent.Url}/readyz", TimeSpan.FromMinutes(2));
+            return agent;
+        }
+        catch
+        {
+            // A failed start leaves no simulated cluster, agent or folder behind for the rest of the run.
+            if (agent is not null)
+            {
+                // The start's own exception is the one to report; a second one from the stopping agent is not.
+                try
+                {
+                    await agent.DisposeAsync();
+                }
+                catch (Exception)
+                {
+                }
+            }
+            else
+            {
+                await cluster.DisposeAsync();
+                dir?.Delete(recursive: true);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The agent's current report (<c>/report</c>, JSON).</summary>
