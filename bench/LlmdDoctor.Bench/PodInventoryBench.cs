@@ -136,7 +136,9 @@ public static class PodInventoryBench
 
     /// <summary>
     /// <c>pod-inventory --connection FILE [--keep-objects] --out FILE</c>: one inventory read against the simulator,
-    /// as a cycle does it; writes pods read, inputs, wall and CPU time and the peak RSS (VmHWM) of this process.
+    /// as a cycle does it; writes pods read, inputs, wall and CPU time, the peak RSS (VmHWM) of this process and the GC
+    /// heap hard limit when <c>DOTNET_GCHeapHardLimit</c> sets one. A read that exceeds that limit is written as
+    /// <c>completed: false</c> with the OutOfMemoryException, and the exit code is 1.
     /// <c>--keep-objects</c> also keeps every raw object, as <c>collect</c> does (and as every cycle did before the
     /// typed projections).
     /// </summary>
@@ -148,28 +150,49 @@ public static class PodInventoryBench
         var keep = args.Str("keep-objects", "false") == "true";
         var cpu = Proc.CpuSeconds(Proc.Self);
         var watch = Stopwatch.StartNew();
-        using var client = new KubeClient(kube);
-        var inventory = await new LiveInventoryCollector(client, new LiveInventoryOptions { KeepObjects = keep }).CollectAsync();
-        var flows = RequestFlowMap.Build(inventory.Snapshot);
-        watch.Stop();
-        var result = new JsonObject
+        JsonObject result;
+        try
         {
-            ["mode"] = keep ? "raw objects kept" : "typed projections",
-            ["pods_listed"] = inventory.Kinds.Single(k => k.Kind.Api.Kind == "Pod").Count,
-            ["pods_in_snapshot"] = inventory.Snapshot.Pods.Count,
-            ["pods_state"] = inventory.Inputs[Core.Checks.CheckInput.Pods].Status.ToString(),
-            ["objects_kept"] = inventory.Objects.Count,
-            ["flows"] = flows.Count,
-            ["wall_seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 2),
-            ["cpu_seconds"] = Math.Round(Proc.CpuSeconds(Proc.Self) - cpu, 2),
-            ["peak_rss_mib"] = Math.Round(Proc.StatusBytes(Proc.Self, "VmHWM") / 1048576.0, 1),
-            ["rss_after_gc_mib"] = RssAfterCollection(),
-            ["managed_heap_mib"] = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, 1),
-        };
-        GC.KeepAlive(inventory);
+            using var client = new KubeClient(kube);
+            var inventory = await new LiveInventoryCollector(client, new LiveInventoryOptions { KeepObjects = keep }).CollectAsync();
+            var flows = RequestFlowMap.Build(inventory.Snapshot);
+            watch.Stop();
+            result = new JsonObject
+            {
+                ["completed"] = true,
+                ["pods_listed"] = inventory.Kinds.Single(k => k.Kind.Api.Kind == "Pod").Count,
+                ["pods_in_snapshot"] = inventory.Snapshot.Pods.Count,
+                ["pods_state"] = inventory.Inputs[Core.Checks.CheckInput.Pods].Status.ToString(),
+                ["objects_kept"] = inventory.Objects.Count,
+                ["flows"] = flows.Count,
+            };
+            Measure(result, watch, cpu);
+            GC.KeepAlive(inventory);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            // The GC heap hard limit (what a 512Mi container gets) was reached: the read does not fit.
+            watch.Stop();
+            result = new JsonObject { ["completed"] = false, ["error"] = $"{ex.GetType().Name}: {ex.Message}" };
+            Measure(result, watch, cpu);
+        }
+
+        result["mode"] = keep ? "raw objects kept" : "typed projections";
+        result["extra_pods"] = connection["extra_pods"]?.DeepClone();
+        result["gc_heap_hard_limit_mib"] = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes is var limit && Environment.GetEnvironmentVariable("DOTNET_GCHeapHardLimit") is { Length: > 0 }
+            ? Math.Round(limit / 1048576.0, 1) : null;
         File.WriteAllText(args.Str("out"), result.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Console.Error.WriteLine(result.ToJsonString());
-        return 0;
+        return (bool)result["completed"]! ? 0 : 1;
+    }
+
+    private static void Measure(JsonObject result, Stopwatch watch, double cpuBefore)
+    {
+        result["wall_seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 2);
+        result["cpu_seconds"] = Math.Round(Proc.CpuSeconds(Proc.Self) - cpuBefore, 2);
+        result["peak_rss_mib"] = Math.Round(Proc.StatusBytes(Proc.Self, "VmHWM") / 1048576.0, 1);
+        result["rss_after_gc_mib"] = RssAfterCollection();
+        result["managed_heap_mib"] = Math.Round(GC.GetTotalMemory(forceFullCollection: true) / 1048576.0, 1);
     }
 
     private static double RssAfterCollection()

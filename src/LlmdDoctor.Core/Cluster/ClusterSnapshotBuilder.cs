@@ -58,6 +58,9 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
     private readonly List<GrafanaDashboard> _dashboards = [];
     private readonly List<OpenDataHubMonitoring> _odhMonitorings = [];
     private readonly List<string> _problems = [];
+
+    /// <summary>One copy of each repeated string (label keys and values, namespaces, condition types) per builder.</summary>
+    private readonly KubeJsonContext _json = KubeJsonContext.Pooled(new StringPool());
     private readonly Dictionary<string, Copy> _kept = new(StringComparer.Ordinal);
 
     /// <summary>The copy of an object kept so far: where it came from, what ranks it, and how to take it back out.</summary>
@@ -141,11 +144,12 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         {
             // Never read, often the largest part of an object (a 50,000-pod cluster carries hundreds of MB of it).
             trimmed.Remove("managedFields");
-            if (kind == "Pod" && group == "")
-            {
-                // No check reads a Pod's annotations; Deployments keep their template's.
-                trimmed.Remove("annotations");
-            }
+        }
+
+        if (kind == "Pod" && group == "")
+        {
+            // Pods are the kind that scales: only the fields checks read are kept (Deployments keep their template whole).
+            PodFields.Narrow(obj);
         }
 
         StripNulls(obj);
@@ -153,30 +157,30 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
         {
             Action? remove = (group, kind) switch
             {
-                ("", "Namespace") => Read(obj, KubeJsonContext.Default.Namespace, _namespaces),
-                ("gateway.networking.k8s.io", "GatewayClass") => Read(obj, KubeJsonContext.Default.GatewayClass, _gatewayClasses),
-                ("gateway.networking.k8s.io", "Gateway") => Read(obj, KubeJsonContext.Default.Gateway, _gateways),
-                ("gateway.networking.k8s.io", "HTTPRoute") => Read(obj, KubeJsonContext.Default.HttpRoute, _routes),
+                ("", "Namespace") => Read(obj, _json.Namespace, _namespaces),
+                ("gateway.networking.k8s.io", "GatewayClass") => Read(obj, _json.GatewayClass, _gatewayClasses),
+                ("gateway.networking.k8s.io", "Gateway") => Read(obj, _json.Gateway, _gateways),
+                ("gateway.networking.k8s.io", "HTTPRoute") => Read(obj, _json.HttpRoute, _routes),
                 (InferencePool.GroupV1, "InferencePool") => AddPoolV1(obj, apiVersion),
                 (InferencePool.GroupV1Alpha2, "InferencePool") => AddPoolV1Alpha2(obj, apiVersion),
-                ("", "Service") => Read(obj, KubeJsonContext.Default.Service, _services),
-                ("", "Pod") => Read(obj, KubeJsonContext.Default.Pod, _pods),
-                ("apps", "Deployment") => Read(obj, KubeJsonContext.Default.Deployment, _deployments),
-                ("apps", "StatefulSet") => Read(obj, KubeJsonContext.Default.StatefulSet, _statefulSets),
-                ("leaderworkerset.x-k8s.io", "LeaderWorkerSet") => Read(obj, KubeJsonContext.Default.LeaderWorkerSet, _leaderWorkerSets),
-                ("", "ConfigMap") => Read(obj, KubeJsonContext.Default.ConfigMap, _configMaps),
-                ("", "Secret") => Read(obj, KubeJsonContext.Default.SecretInfo, _secrets),
-                ("serving.kserve.io", "LLMInferenceService") => Read(obj, KubeJsonContext.Default.LlmInferenceService, _llmisvcs),
-                ("sailoperator.io", "Istio") => Read(obj, KubeJsonContext.Default.IstioControlPlane, _istios),
-                ("networking.istio.io", "EnvoyFilter") => Read(obj, KubeJsonContext.Default.EnvoyFilter, _envoyFilters),
-                ("monitoring.coreos.com", "ServiceMonitor") => Read(obj, KubeJsonContext.Default.ServiceMonitor, _serviceMonitors),
-                ("monitoring.coreos.com", "PodMonitor") => Read(obj, KubeJsonContext.Default.PodMonitor, _podMonitors),
-                ("monitoring.coreos.com", "Prometheus") => Read(obj, KubeJsonContext.Default.PrometheusServer, _prometheuses),
-                ("monitoring.coreos.com", "PrometheusRule") => Read(obj, KubeJsonContext.Default.PrometheusRule, _rules),
-                ("grafana.integreatly.org", "Grafana") => Read(obj, KubeJsonContext.Default.GrafanaInstance, _grafanas),
-                ("grafana.integreatly.org", "GrafanaDatasource") => Read(obj, KubeJsonContext.Default.GrafanaDatasource, _datasources),
-                ("grafana.integreatly.org", "GrafanaDashboard") => Read(obj, KubeJsonContext.Default.GrafanaDashboard, _dashboards),
-                ("services.platform.opendatahub.io", "Monitoring") => Read(obj, KubeJsonContext.Default.OpenDataHubMonitoring, _odhMonitorings),
+                ("", "Service") => Read(obj, _json.Service, _services),
+                ("", "Pod") => Read(obj, _json.Pod, _pods),
+                ("apps", "Deployment") => Read(obj, _json.Deployment, _deployments),
+                ("apps", "StatefulSet") => Read(obj, _json.StatefulSet, _statefulSets),
+                ("leaderworkerset.x-k8s.io", "LeaderWorkerSet") => Read(obj, _json.LeaderWorkerSet, _leaderWorkerSets),
+                ("", "ConfigMap") => Read(obj, _json.ConfigMap, _configMaps),
+                ("", "Secret") => Read(obj, _json.SecretInfo, _secrets),
+                ("serving.kserve.io", "LLMInferenceService") => Read(obj, _json.LlmInferenceService, _llmisvcs),
+                ("sailoperator.io", "Istio") => Read(obj, _json.IstioControlPlane, _istios),
+                ("networking.istio.io", "EnvoyFilter") => Read(obj, _json.EnvoyFilter, _envoyFilters),
+                ("monitoring.coreos.com", "ServiceMonitor") => Read(obj, _json.ServiceMonitor, _serviceMonitors),
+                ("monitoring.coreos.com", "PodMonitor") => Read(obj, _json.PodMonitor, _podMonitors),
+                ("monitoring.coreos.com", "Prometheus") => Read(obj, _json.PrometheusServer, _prometheuses),
+                ("monitoring.coreos.com", "PrometheusRule") => Read(obj, _json.PrometheusRule, _rules),
+                ("grafana.integreatly.org", "Grafana") => Read(obj, _json.GrafanaInstance, _grafanas),
+                ("grafana.integreatly.org", "GrafanaDatasource") => Read(obj, _json.GrafanaDatasource, _datasources),
+                ("grafana.integreatly.org", "GrafanaDashboard") => Read(obj, _json.GrafanaDashboard, _dashboards),
+                ("services.platform.opendatahub.io", "Monitoring") => Read(obj, _json.OpenDataHubMonitoring, _odhMonitorings),
                 _ => null,
             };
             if (remove is not null)
@@ -266,7 +270,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
 
     private Action AddPoolV1(JsonObject obj, string apiVersion)
     {
-        var raw = obj.Deserialize(KubeJsonContext.Default.InferencePoolV1) ?? throw new JsonException("empty object");
+        var raw = obj.Deserialize(_json.InferencePoolV1) ?? throw new JsonException("empty object");
         var picker = raw.Spec.EndpointPickerRef;
         _pools.Add(new InferencePool(
             raw.Metadata, InferencePool.GroupV1, VersionOf(apiVersion), raw.Spec.Selector,
@@ -280,7 +284,7 @@ public sealed class ClusterSnapshotBuilder(string defaultNamespace = ClusterSnap
 
     private Action AddPoolV1Alpha2(JsonObject obj, string apiVersion)
     {
-        var raw = obj.Deserialize(KubeJsonContext.Default.InferencePoolV1Alpha2) ?? throw new JsonException("empty object");
+        var raw = obj.Deserialize(_json.InferencePoolV1Alpha2) ?? throw new JsonException("empty object");
         var ext = raw.Spec.ExtensionRef;
         _pools.Add(new InferencePool(
             raw.Metadata, InferencePool.GroupV1Alpha2, VersionOf(apiVersion), LabelSelector.FromMap(raw.Spec.Selector),

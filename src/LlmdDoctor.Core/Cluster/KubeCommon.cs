@@ -149,14 +149,26 @@ public sealed class IntOrStringConverter : JsonConverter<IntOrString>
 
 /// <summary>
 /// Reads a string from a string, number or boolean token: hand-written YAML often leaves label values
-/// such as <c>version: 1</c> unquoted, and the doctor must not reject the object for it.
+/// such as <c>version: 1</c> unquoted, and the doctor must not reject the object for it. With a
+/// <see cref="StringPool"/> every string read (values and dictionary keys) comes from the pool.
 /// </summary>
 public sealed class LenientStringConverter : JsonConverter<string>
 {
+    /// <summary>Longest token, in UTF-8 bytes, decoded on the stack before the pool is asked (longer ones are not pooled anyway).</summary>
+    private const int StackBytes = StringPool.MaxLength * 3;
+
+    private readonly StringPool? _pool;
+
+    public LenientStringConverter()
+    {
+    }
+
+    public LenientStringConverter(StringPool pool) => _pool = pool;
+
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray()),
+        JsonTokenType.String => Text(ref reader),
+        JsonTokenType.Number => Pooled(System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray())),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
         JsonTokenType.Null => null,
@@ -166,8 +178,23 @@ public sealed class LenientStringConverter : JsonConverter<string>
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
     public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.GetString() ?? "";
+        Text(ref reader) ?? "";
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
         writer.WritePropertyName(value);
+
+    /// <summary>The token's text; from the pool without an intermediate string when it is short.</summary>
+    private string? Text(ref Utf8JsonReader reader)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (_pool is null || length > StackBytes)
+        {
+            return Pooled(reader.GetString());
+        }
+
+        Span<char> chars = stackalloc char[StackBytes];
+        return _pool.Get(chars[..reader.CopyString(chars)]);
+    }
+
+    private string? Pooled(string? text) => text is null || _pool is null ? text : _pool.Get(text);
 }

@@ -33,4 +33,13 @@ namespace LlmdDoctor.Core.Cluster;
 [JsonSerializable(typeof(GrafanaDatasource))]
 [JsonSerializable(typeof(GrafanaDashboard))]
 [JsonSerializable(typeof(OpenDataHubMonitoring))]
-public sealed partial class KubeJsonContext : JsonSerializerContext;
+public sealed partial class KubeJsonContext : JsonSerializerContext
+{
+    /// <summary>A context like <see cref="JsonSerializerContext"/>'s default whose strings all come from <paramref name="pool"/>.</summary>
+    public static KubeJsonContext Pooled(StringPool pool)
+    {
+        var options = new System.Text.Json.JsonSerializerOptions(Default.Options) { TypeInfoResolver = null };
+        options.Converters.Insert(0, new LenientStringConverter(pool));
+        return new KubeJsonContext(options);
+    }
+}

@@ -23,6 +23,7 @@ public sealed class ServicePort
     public string? AppProtocol { get; set; }
 }
 
+/// <summary>A Pod as the doctor keeps it: the fields of <see cref="PodFields"/> only (Pods are the kind that grows with the cluster).</summary>
 public sealed class Pod
 {
     public ObjectMeta Metadata { get; set; } = new();
@@ -47,7 +48,6 @@ public sealed class PodTemplate
 public sealed class PodSpec
 {
     public string? NodeName { get; set; }
-    public string? ServiceAccountName { get; set; }
     public List<Container> Containers { get; set; } = [];
 }
 
@@ -88,14 +88,6 @@ public sealed class PodStatus
     public string? Phase { get; set; }
     public string? PodIP { get; set; }
     public List<Condition> Conditions { get; set; } = [];
-    public List<ContainerStatus> ContainerStatuses { get; set; } = [];
-}
-
-public sealed class ContainerStatus
-{
-    public string Name { get; set; } = "";
-    public bool Ready { get; set; }
-    public int RestartCount { get; set; }
 }
 
 public sealed class Deployment
