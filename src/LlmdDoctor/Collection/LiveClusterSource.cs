@@ -46,7 +46,7 @@ public sealed class LiveClusterSource : IInputSource, IDisposable
         LiveInventory inventory;
         try
         {
-            // Typed projections only: the raw objects are not kept (a cycle over 50,000 Pods fits the agent's 512Mi).
+            // Typed projections only: the raw objects are not kept (bench/notes/scale.md: 10,000 Pods within the 512Mi heap limit; 50,000 not shown yet).
             inventory = await InPhase("Kubernetes inventory lists",
                 () => new LiveInventoryCollector(_client).CollectAsync(cancellation)).ConfigureAwait(false);
         }
