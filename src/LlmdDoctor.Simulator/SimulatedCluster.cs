@@ -293,7 +293,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         }
 
         ApiServer = apiEndpoint.Url;
-        _api = new SimulatedApiServer([.. Scenario.Objects.Select(o => rewritten.TryGetValue(o, out var r) ? r : o)], ApiToken, PortForward) { Url = ApiServer };
+        _api = new SimulatedApiServer([.. Scenario.Objects.Select(o => rewritten.TryGetValue(o, out var r) ? r : o)], ApiToken, PortForward, PortStream) { Url = ApiServer };
         await File.WriteAllTextAsync(KubeconfigPath, Kubeconfig(), ct).ConfigureAwait(false);
     }
 
@@ -354,6 +354,21 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     private byte[]? PortForward(string ns, string pod, int port, string requestLine) =>
         port == EnvoyAdmin.AdminPort && _admins.TryGetValue($"{ns}/{pod}", out var admin) ? admin.Respond(requestLine) : null;
+
+    /// <summary>Forbids <c>create pods/portforward</c> in <paramref name="ns"/> from now on, as a cluster whose Roles grant it only elsewhere.</summary>
+    public void DenyPortForward(string ns) => _api!.DenyPortForward(ns);
+
+    /// <summary>A pod port other than Envoy admin, forwarded as TCP: the Endpoint Picker's and model servers' listeners by pod IP.</summary>
+    private Uri? PortStream(string ns, string pod, int port)
+    {
+        if (port == EnvoyAdmin.AdminPort && _admins.ContainsKey($"{ns}/{pod}"))
+        {
+            return null;
+        }
+
+        var ip = Cluster.OfKind("Pod").Where(p => ClusterModel.Ns(p) == ns && ClusterModel.Name(p) == pod).Select(ClusterModel.PodIp).FirstOrDefault();
+        return ip is null ? null : _serviceAddresses.GetValueOrDefault($"{ip}:{port}") ?? _network.PodEndpoint($"{ip}:{port}");
+    }
 
     private string Kubeconfig()
     {

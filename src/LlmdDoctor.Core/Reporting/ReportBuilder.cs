@@ -140,6 +140,9 @@ public sealed class ReportBuilder
         };
     }
 
+    /// <summary>The namespace a runbook's <c>&lt;namespace&gt;</c> stands for: the subject's, or the subject itself when it is a Namespace.</summary>
+    private static string? NamespaceOf(Subject s) => s is { Group: "", Kind: "Namespace" } ? s.Name : s.Namespace;
+
     private static ReportSubject SubjectOf(Subject s) => new() { Group = s.Group, Kind = s.Kind, Namespace = s.Namespace ?? "", Name = s.Name };
 
     private ReportFinding ToReport(Finding f, string at, string incident) => new()
@@ -153,7 +156,7 @@ public sealed class ReportBuilder
         Check = f.Check,
         Runbook = f.Code,
         RunbookUrl = RunbookLink(RunbookBaseUrl, f.Code),
-        Explain = $"llmd-doctor explain {f.Code}",
+        Explain = Runbooks.RunbookLibrary.ExplainCommand(f.Code, NamespaceOf(f.Subject)),
         FirstSeen = f.FirstSeen == default ? at : Timestamp(f.FirstSeen),
         LastSeen = f.LastSeen == default ? at : Timestamp(f.LastSeen),
         Incident = incident,

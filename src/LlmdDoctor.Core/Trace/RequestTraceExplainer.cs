@@ -263,7 +263,7 @@ public static class RequestTraceExplainer
 
         if (c.PickedEndpoint is { } picked && c.Succeeded)
         {
-            return Hop("epp", title, HopVerdict.Ok, $"picks {Text.Of(picked)}", evidence);
+            return Hop("epp", title, HopVerdict.Ok, $"picks {Text.Of(picked)}{(PodAt(e, picked) is { } pod ? $" (pod {Text.Of(pod.Metadata.Key)})" : "")}", evidence);
         }
 
         if (c.ImmediateStatus is { } status)
@@ -286,11 +286,10 @@ public static class RequestTraceExplainer
                 !reached ? "not reached" : !viaPicker ? "Envoy's load balancer picks the pod of the Service (not observable per request)" : "no endpoint was picked", []);
         }
 
-        var ip = endpoint.LastIndexOf(':') is var colon and > 0 ? endpoint[..colon].Trim('[', ']') : endpoint;
-        var pod = e.Cluster.Pods.FirstOrDefault(p => p.Status.PodIP == ip);
+        var pod = PodAt(e, endpoint);
         if (pod is null)
         {
-            return Hop("pod", title, HopVerdict.Warn, $"no pod in the inventory has IP {Text.Of(ip)}", [$"endpoint {Text.Of(endpoint)}"]);
+            return Hop("pod", title, HopVerdict.Warn, $"no pod in the inventory has IP {Text.Of(IpOf(endpoint))}", [$"endpoint {Text.Of(endpoint)}"]);
         }
 
         var ready = pod.Status.Conditions.Find("Ready");
@@ -355,6 +354,16 @@ public static class RequestTraceExplainer
         };
         return Hop("model", title, HopVerdict.Broken, a.Status > 0 ? $"answered {a.Status}: {why}" : why, evidence, code);
     }
+
+    /// <summary>The pod whose IP an <c>ip:port</c> endpoint names (the EPP answers with pod IPs).</summary>
+    private static Pod? PodAt(TraceEvidence e, string endpoint)
+    {
+        var ip = IpOf(endpoint);
+        return e.Cluster.Pods.FirstOrDefault(p => p.Status.PodIP == ip);
+    }
+
+    private static string IpOf(string endpoint) =>
+        endpoint.LastIndexOf(':') is var colon and > 0 ? endpoint[..colon].Trim('[', ']') : endpoint;
 
     private static string Method(this ProbeResult result) => result.Target.Method;
 

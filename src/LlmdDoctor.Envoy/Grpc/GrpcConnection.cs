@@ -38,6 +38,11 @@ public sealed class GrpcConnection : IDisposable
             EnableMultipleHttp2Connections = true,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         };
+        if (options.Connect is { } connect)
+        {
+            sockets.ConnectCallback = (_, cancellation) => connect(cancellation);
+        }
+
         if (options.Address.Scheme == "https")
         {
             _tls = new GrpcTlsValidator(options.Tls);

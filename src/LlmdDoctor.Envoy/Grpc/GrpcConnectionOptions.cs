@@ -17,6 +17,12 @@ public sealed record GrpcConnectionOptions
 
     /// <summary>TCP (and TLS) connect timeout; the call's deadline still applies on top.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Opens the connection's byte stream instead of dialling <see cref="Address"/> (e.g. a <c>pods/portforward</c>
+    /// stream to an Endpoint Picker pod); TLS, when the address is https, runs on top of it. Null: a TCP connection.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<Stream>>? Connect { get; init; }
 }
 
 /// <summary>

@@ -54,6 +54,39 @@ public sealed partial class KubeClient
         }
     }
 
+    /// <summary>
+    /// Opens a TCP stream to <paramref name="port"/> inside a pod through <c>pods/portforward</c>, as
+    /// <c>kubectl port-forward</c> does: a gRPC or HTTP client can speak over it to a pod the caller cannot dial
+    /// (a cluster-local Service from a laptop). <paramref name="connectTimeout"/> (default
+    /// <see cref="KubeClientOptions.RequestTimeout"/>) bounds the upgrade only; the caller's own deadlines bound the rest.
+    /// </summary>
+    /// <exception cref="KubeForbiddenException">RBAC forbids <c>create pods/portforward</c> in the pod's namespace.</exception>
+    /// <exception cref="KubeUnavailableException">No connection or no upgrade.</exception>
+    public async Task<Stream> PortForwardStreamAsync(string ns, string pod, int port, TimeSpan? connectTimeout = null, CancellationToken cancellationToken = default)
+    {
+        var url = Url(Query($"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/pods/{Uri.EscapeDataString(pod)}/portforward",
+            ("ports", port.ToString(CultureInfo.InvariantCulture))));
+        var what = $"port-forward {ns}/{pod}:{port}";
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(connectTimeout ?? _options.RequestTimeout);
+        var socket = new ClientWebSocket();
+        try
+        {
+            await ConnectAsync(socket, url, what, deadline.Token).ConfigureAwait(false);
+            return new PodPortStream(socket, what);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new KubeUnavailableException($"{what}: no upgrade within {(connectTimeout ?? _options.RequestTimeout).TotalSeconds:0.#} s (timeout)", url);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     private async Task ConnectAsync(ClientWebSocket socket, Uri url, string what, CancellationToken cancellationToken)
     {
         var credential = await _connection.Credentials.GetAsync(cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,12 @@ internal sealed partial class SimulatedApiServer
         {
             await socket.SendAsync(new byte[] { 0, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
             await socket.SendAsync(new byte[] { 1, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
+            if (_portStream?.Invoke(ns, pod, port) is { } listener)
+            {
+                await BridgeAsync(socket, listener, port, pod, ct);
+                return;
+            }
+
             if (await ReadRequestLineAsync(socket, ct) is not { } requestLine)
             {
                 return;
@@ -123,6 +129,91 @@ internal sealed partial class SimulatedApiServer
             var frame = new byte[chunk.Length + 1];
             chunk.CopyTo(frame.AsMemory(1));
             await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
+        }
+    }
+
+    /// <summary>
+    /// Carries the WebSocket's data channel to and from a TCP connection to <paramref name="listener"/> for as long as
+    /// either side keeps it open, as the kubelet does for <c>kubectl port-forward</c> to a gRPC port.
+    /// </summary>
+    private static async Task BridgeAsync(WebSocket socket, Uri listener, int port, string pod, CancellationToken ct)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        try
+        {
+            await tcp.ConnectAsync(listener.Host, listener.Port, ct);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            var refused = $"\u0001error forwarding port {port} to pod {pod}, uid : failed to connect to localhost:{port} inside namespace: connection refused";
+            await socket.SendAsync(Encoding.UTF8.GetBytes(refused), WebSocketMessageType.Binary, true, ct);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+            return;
+        }
+
+        var network = tcp.GetStream();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var toPod = Task.Run(async () =>
+        {
+            var buffer = new byte[32 * 1024];
+            while (true)
+            {
+                var frame = new MemoryStream();
+                WebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer, stop.Token);
+                    frame.Write(buffer, 0, result.Count);
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (frame.Length > 1 && frame.GetBuffer()[0] == 0)
+                {
+                    await network.WriteAsync(frame.GetBuffer().AsMemory(1, (int)frame.Length - 1), stop.Token);
+                }
+            }
+        }, stop.Token);
+        var fromPod = Task.Run(async () =>
+        {
+            var buffer = new byte[32 * 1024 + 1];
+            int n;
+            while ((n = await network.ReadAsync(buffer.AsMemory(1), stop.Token)) > 0)
+            {
+                await socket.SendAsync(buffer.AsMemory(0, n + 1), WebSocketMessageType.Binary, true, stop.Token);
+            }
+        }, stop.Token);
+
+        await Task.WhenAny(toPod, fromPod);
+        if (fromPod.IsCompleted && socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                // The pod closed the connection: close the WebSocket and let the client answer.
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+            }
+            catch (WebSocketException)
+            {
+            }
+        }
+
+        tcp.Client.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+        await Task.WhenAny(Task.WhenAll(toPod, fromPod), Task.Delay(TimeSpan.FromSeconds(2), ct)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await stop.CancelAsync();
+        foreach (var task in new[] { toPod, fromPod })
+        {
+            try
+            {
+                await task;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException or ObjectDisposedException)
+            {
+                // Either side went away; the other is torn down with it.
+            }
         }
     }
 }

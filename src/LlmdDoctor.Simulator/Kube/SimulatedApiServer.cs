@@ -8,6 +8,9 @@ namespace LlmdDoctor.Simulator.Kube;
 /// <summary>What a pod's port answers to one HTTP request through port-forward: raw HTTP/1.1 response bytes, or null (connection refused).</summary>
 internal delegate byte[]? PodPortResponder(string ns, string pod, int port, string requestLine);
 
+/// <summary>Where a pod's port is served as a plain TCP stream (the simulated Endpoint Picker's gRPC port), or null.</summary>
+internal delegate Uri? PodPortListener(string ns, string pod, int port);
+
 /// <summary>
 /// The simulated Kubernetes API server (HTTPS, bearer token): discovery (/api, /apis, /apis/g/v, /version),
 /// get/list with label selectors and limit/continue paging, Tables for kubectl, metadata-only lists, watch,
@@ -25,10 +28,12 @@ internal sealed partial class SimulatedApiServer
     private readonly Dictionary<string, Dictionary<(string Ns, string Name), JsonObject>> _objects = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly PodPortResponder _portForward;
+    private readonly PodPortListener? _portStream;
     private long _resourceVersion;
 
-    public SimulatedApiServer(IReadOnlyList<JsonObject> objects, string? token, PodPortResponder portForward)
+    public SimulatedApiServer(IReadOnlyList<JsonObject> objects, string? token, PodPortResponder portForward, PodPortListener? portStream = null)
     {
+        _portStream = portStream;
         _resources = ApiResource.From(objects);
         foreach (var resource in _resources)
         {
@@ -80,6 +85,11 @@ internal sealed partial class SimulatedApiServer
 
     /// <summary>Whether this server serves the object's apiVersion and kind.</summary>
     public bool Serves(JsonObject obj) => _resources.Any(r => r.GroupVersion == ClusterModel.ApiVersion(obj) && r.Kind == ClusterModel.Kind(obj));
+
+    private System.Collections.Immutable.ImmutableHashSet<string> _portForwardDenied = [];
+
+    /// <summary>From now on <c>create pods/portforward</c> in <paramref name="ns"/> is forbidden (no Role grants it there).</summary>
+    public void DenyPortForward(string ns) => System.Collections.Immutable.ImmutableInterlocked.Update(ref _portForwardDenied, set => set.Add(ns));
 
     /// <summary>
     /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves and returns the stored copy.
@@ -225,6 +235,13 @@ internal sealed partial class SimulatedApiServer
 
         if (rest is ["pods", var pod, "portforward"] && ns is not null)
         {
+            if (Volatile.Read(ref _portForwardDenied).Contains(ns))
+            {
+                await WriteStatusAsync(context, 403, "Forbidden",
+                    $"pods \"{pod}\" is forbidden: User \"{ServiceAccountUser}\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"{ns}\"");
+                return;
+            }
+
             await PortForwardAsync(context, ns, pod);
             return;
         }

@@ -75,8 +75,13 @@ public static class DoctorCommandLine
     private static Command Explain(CliConsole console)
     {
         var code = new Argument<string?>("CODE") { Description = "A finding code such as LLMD0401; without it, list every code", Arity = ArgumentArity.ZeroOrOne };
+        var ns = new Option<string?>("--namespace", "-n")
+        {
+            Description = "Fill the runbook's <namespace> (the namespace of the finding's subject) with this namespace",
+        };
         var command = new Command("explain", "Print the runbook of a finding code (Meaning, Impact, Diagnosis, Mitigation, Verify)");
         command.Arguments.Add(code);
+        command.Options.Add(ns);
         command.SetAction(parse =>
         {
             var wanted = parse.GetValue(code);
@@ -90,7 +95,14 @@ public static class DoctorCommandLine
                 return ExitCodes.Ok;
             }
 
-            var runbook = FindingCatalog.Find(wanted) is null ? null : RunbookLibrary.Get(wanted);
+            var namespaceName = parse.GetValue(ns);
+            if (namespaceName is not null && !RunbookLibrary.IsNamespaceName(namespaceName))
+            {
+                console.Error.WriteLine("llmd-doctor: --namespace takes a Kubernetes namespace name (lower-case letters, digits and '-', at most 63)");
+                return ExitCodes.UsageOrConfig;
+            }
+
+            var runbook = FindingCatalog.Find(wanted) is null ? null : RunbookLibrary.Get(wanted, namespaceName);
             if (runbook is null)
             {
                 console.Error.WriteLine($"llmd-doctor: unknown finding code '{wanted}'; 'llmd-doctor explain' lists them");

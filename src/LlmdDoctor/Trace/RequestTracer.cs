@@ -69,7 +69,7 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
 
         var (route, flow) = RequestTraceExplainer.RouteOf(evidence);
         clock.Restart();
-        evidence = await AskPickerAsync(evidence, request, route, flow, cancellation).ConfigureAwait(false);
+        evidence = await AskPickerAsync(client, evidence, request, route, flow, cancellation).ConfigureAwait(false);
         if (evidence.Picker is not null)
         {
             phases.Add(Phase("ext_proc conversation with the Endpoint Picker", clock));
@@ -174,10 +174,11 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
 
     /// <summary>
     /// The route's Endpoint Picker (the ext_proc cluster of the Envoy route, else the HTTPRoute's InferencePool), asked
-    /// directly. Its Service name resolves only inside the cluster: from a laptop the hop says so and how to run the
-    /// trace in the agent instead.
+    /// directly: by its Service name inside the cluster; from a laptop (the name does not resolve there) through
+    /// <c>pods/portforward</c> to a ready pod of that Service, as <c>kubectl port-forward</c> would. When the
+    /// port-forward is denied or fails, the hop is skipped with that reason.
     /// </summary>
-    private async Task<TraceEvidence> AskPickerAsync(TraceEvidence evidence, PlannedRequest request, EnvoyRoute? route, RequestFlow? flow, CancellationToken cancellation)
+    private async Task<TraceEvidence> AskPickerAsync(KubeClient client, TraceEvidence evidence, PlannedRequest request, EnvoyRoute? route, RequestFlow? flow, CancellationToken cancellation)
     {
         var mode = route is not null ? evidence.Envoy!.EffectiveExtProc(route) : null;
         (string Ns, string Service, int Port)? picker = null;
@@ -196,16 +197,52 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
             return evidence with { PickerSkipped = "the route names no Endpoint Picker" };
         }
 
+        var tls = new GrpcTlsOptions { InsecureSkipVerify = true };
+        GrpcConnectionOptions dial;
+        string address;
+        Stream? forwarded = null;
         if (!(inCluster ?? InClusterConnection.IsAvailable()) && !_addresses.Mapped)
         {
-            return evidence with
+            var (pod, podPort, why) = EndpointPickerPod(evidence.Cluster, p.Ns, p.Service, p.Port);
+            if (pod is null)
             {
-                PickerSkipped = $"Endpoint Picker {p.Ns}/{p.Service}:{p.Port} is dialled by its Service DNS name, which resolves only inside the cluster: " +
-                    "run the trace in the agent (kubectl exec -n llm-d-monitoring deploy/llmd-doctor -- llmd-doctor trace --config /etc/llmd-doctor/config.yaml …)",
+                return evidence with { PickerSkipped = $"Endpoint Picker {p.Ns}/{p.Service}:{p.Port} is not reachable from outside the cluster: {why}" };
+            }
+
+            try
+            {
+                forwarded = await client.PortForwardStreamAsync(pod.Metadata.Ns, pod.Metadata.Name, podPort, config.Probe.Timeout, cancellation).ConfigureAwait(false);
+            }
+            catch (KubeApiException ex)
+            {
+                return evidence with
+                {
+                    PickerSkipped = $"Endpoint Picker {p.Ns}/{p.Service}:{p.Port} is dialled through pods/portforward from outside the cluster, which {(ex is KubeForbiddenException ? "is denied" : "failed")}: {ex.Message}; " +
+                        "run the trace in the agent instead (kubectl exec -n llm-d-monitoring deploy/llmd-doctor -- llmd-doctor trace --config /etc/llmd-doctor/config.yaml …)",
+                };
+            }
+
+            // One ext_proc conversation is one HTTP/2 connection: the stream opened above; should the client dial
+            // again, another port-forward.
+            var (podNs, podName) = (pod.Metadata.Ns, pod.Metadata.Name);
+            address = $"pod {podNs}/{podName}:{podPort} (pods/portforward; Service {p.Service}:{p.Port})";
+            dial = new GrpcConnectionOptions
+            {
+                Address = new Uri($"https://{p.Service}.{p.Ns}.svc:{p.Port}"),
+                Tls = tls,
+                ConnectTimeout = config.Probe.Timeout,
+                Connect = ct => Interlocked.Exchange(ref forwarded, null) is { } open
+                    ? ValueTask.FromResult(open)
+                    : new ValueTask<Stream>(client.PortForwardStreamAsync(podNs, podName, podPort, config.Probe.Timeout, ct)),
             };
         }
+        else
+        {
+            var resolved = _addresses.Resolve(p.Ns, p.Service, p.Port, "https");
+            address = resolved.ToString();
+            dial = new GrpcConnectionOptions { Address = resolved, Tls = tls, ConnectTimeout = config.Probe.Timeout };
+        }
 
-        var address = _addresses.Resolve(p.Ns, p.Service, p.Port, "https");
         var ask = new ExtProcProbeRequest
         {
             Method = request.Traced.Method,
@@ -217,16 +254,24 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
         };
         ExtProcOutcome outcome;
         // TLS is not verified here (GIE's certificate is self-signed by default): whether the gateway trusts it is the gateway → EPP hop's business.
-        using (var grpc = new GrpcConnection(new GrpcConnectionOptions { Address = address, Tls = new GrpcTlsOptions { InsecureSkipVerify = true }, ConnectTimeout = config.Probe.Timeout }))
+        try
         {
+            using var grpc = new GrpcConnection(dial);
             outcome = await new ExtProcConversation(grpc)
                 .RunAsync(ask, new ExtProcConversationOptions { Timeout = config.Probe.Timeout, SendResponseHeaders = true }, cancellation)
                 .ConfigureAwait(false);
         }
+        finally
+        {
+            if (Interlocked.Exchange(ref forwarded, null) is { } unused)
+            {
+                await unused.DisposeAsync().ConfigureAwait(false);
+            }
+        }
 
         return evidence with
         {
-            PickerAddress = address.ToString(),
+            PickerAddress = address,
             Picker = new EndpointPickerConversation
             {
                 Mode = "FULL_DUPLEX_STREAMED",
@@ -241,6 +286,30 @@ public sealed class RequestTracer(KubeConnection connection, DoctorConfig config
                 LatencyMs = (long)outcome.Latency.TotalMilliseconds,
             },
         };
+    }
+
+    /// <summary>
+    /// A ready pod of the Endpoint Picker's Service (by name, so the choice is stable) and the pod port behind the
+    /// Service port: <c>targetPort</c> as a number, as a container port name, or unset (the port itself).
+    /// </summary>
+    private static (Pod? Pod, int Port, string Why) EndpointPickerPod(ClusterSnapshot cluster, string ns, string service, int port)
+    {
+        if (cluster.FindService(ns, service) is not { } svc)
+        {
+            return (null, 0, $"its Service {ns}/{service} is not in the inventory");
+        }
+
+        var pods = svc.Spec.Selector.Count == 0 ? [] : cluster.PodsMatching(ns, LabelSelector.FromMap(svc.Spec.Selector)).ToList();
+        if (pods.Where(p => p.IsReady).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).FirstOrDefault() is not { } pod)
+        {
+            return (null, 0, $"its Service selects no ready pod ({pods.Count} pods) to port-forward to");
+        }
+
+        var target = svc.Spec.Ports.FirstOrDefault(sp => sp.Port == port)?.TargetPort;
+        int? podPort = target is { Number: { } n } ? n : target is { Name: { } name } ? pod.PortNamed(name) : port;
+        return podPort is { } resolved
+            ? (pod, resolved, "")
+            : (null, 0, $"pod {pod.Metadata.Key} has no container port named {target?.Name}");
     }
 
     private static bool IsCredentialHeader(string name) =>

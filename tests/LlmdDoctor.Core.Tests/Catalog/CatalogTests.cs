@@ -101,6 +101,42 @@ public sealed partial class CatalogTests
         }
     }
 
+    [Fact]
+    public void Monitoring_runbooks_write_the_subjects_namespace_as_one_placeholder()
+    {
+        // <namespace> is what `explain --namespace` fills; no other spelling may stand for the same thing.
+        foreach (var definition in FindingCatalog.All.Where(d => d.Code.StartsWith("LLMD05", StringComparison.Ordinal) || d.Code.StartsWith("LLMD06", StringComparison.Ordinal)))
+        {
+            var text = RunbookLibrary.Get(definition.Code)!;
+            Assert.DoesNotContain("<ns>", text);
+            Assert.DoesNotContain("<project>", text);
+            Assert.DoesNotContain("<sa-from-annotation>", text);
+            Assert.DoesNotContain("<image-with-curl>", text);
+            Assert.DoesNotContain("thanos-querier.openshift-monitoring.svc:9091   # or port-forward", text);
+        }
+    }
+
+    [Theory]
+    [InlineData("LLMD0502", "team-a", "oc get namespace team-a --show-labels")]
+    [InlineData("LLMD0602", "grafana", "oc get grafanadatasource <datasource> -n grafana")]
+    [InlineData("LLMD0608", "grafana", "kubectl get grafanadashboard <name> -n grafana")]
+    public void A_runbook_for_a_namespace_names_it_everywhere_the_subjects_namespace_goes(string code, string ns, string line)
+    {
+        var text = RunbookLibrary.Get(code, ns)!;
+        Assert.Contains(line, text);
+        Assert.DoesNotContain(RunbookLibrary.NamespacePlaceholder, text);
+    }
+
+    [Theory]
+    [InlineData("LLMD0503", "team-a", "llmd-doctor explain LLMD0503 --namespace team-a")]
+    [InlineData("LLMD0503", null, "llmd-doctor explain LLMD0503")]
+    [InlineData("LLMD0503", "", "llmd-doctor explain LLMD0503")]
+    [InlineData("LLMD0503", "Team A", "llmd-doctor explain LLMD0503")]
+    [InlineData("LLMD0503", "a;reboot", "llmd-doctor explain LLMD0503")]
+    [InlineData("LLMD0503", "a\u001b[2J", "llmd-doctor explain LLMD0503")]
+    public void The_explain_command_carries_only_a_valid_namespace(string code, string? ns, string expected) =>
+        Assert.Equal(expected, RunbookLibrary.ExplainCommand(code, ns is null ? null : System.Text.RegularExpressions.Regex.Unescape(ns)));
+
     [Theory]
     [InlineData("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks", "http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0504")]
     [InlineData("https://docs.example.org/llmd/runbooks/", "https://docs.example.org/llmd/runbooks/LLMD0504")]

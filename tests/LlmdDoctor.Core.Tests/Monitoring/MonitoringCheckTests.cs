@@ -62,6 +62,7 @@ public sealed class MonitoringCheckTests
         var dashboardContent = new GrafanaDashboardNotLoadedCheck();
         var datasourceService = new DatasourceServiceMissingCheck();
         var tokenSecret = Secret("grafana-thanos-token", "llm-d-monitoring", "kubernetes.io/service-account-token");
+        var urlFromConfigMap = """[{"targetPath":"url","valueFrom":{"configMapKeyRef":{"name":"thanos-endpoint","key":"url"}}}]""";
         var bearerFill = """[{"targetPath":"secureJsonData.httpHeaderValue1","valueFrom":{"secretKeyRef":{"name":"grafana-thanos-token","key":"token"}}}]""";
         var caEndpoint = ""","tlsConfig":{"ca":{"configMap":{"name":"serving-ca","key":"service-ca.crt"}},"serverName":"qwen-epp-service.my-first-model.svc"}""";
         var heartbeat = new AlertDeliveryBrokenCheck();
@@ -265,6 +266,19 @@ public sealed class MonitoringCheckTests
             Fires("0602 a datasource with an array secure field is still read (not dropped): its unfilled placeholder is found", credentials,
                 () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer ${token}","exemplarTraceIdDestinations":[{"name":"x"}]}""", "[]"))),
                 "LLMD0602", "secureJsonData.httpHeaderValue1 holds the placeholder ${token}"),
+            Fires("0602 valuesFrom configMapKeyRef names a ConfigMap that does not exist (grafana-operator getConfigMapValue fails)", credentials,
+                () => Cluster(With(ConfigMap("unrelated", "llm-d-monitoring"), DatasourceWithSecureFields("""{}""", urlFromConfigMap))),
+                "LLMD0602", "takes a value from ConfigMap llm-d-monitoring/thanos-endpoint, which does not exist"),
+            Fires("0602 valuesFrom configMapKeyRef names a key the ConfigMap lacks", credentials,
+                () => Cluster(With(ConfigMap("thanos-endpoint", "llm-d-monitoring", """{"host":"thanos-querier"}"""), DatasourceWithSecureFields("""{}""", urlFromConfigMap))),
+                "LLMD0602", "key 'url' of ConfigMap llm-d-monitoring/thanos-endpoint, which has no such key"),
+            Silent("0602 healthy twin: the ConfigMap and its key exist in the datasource's namespace", credentials,
+                () => Cluster(With(ConfigMap("thanos-endpoint", "llm-d-monitoring", """{"url":"https://thanos-querier.openshift-monitoring.svc:9091"}"""), DatasourceWithSecureFields("""{}""", urlFromConfigMap)))),
+            Silent("0602 healthy twin: no ConfigMap collected, nothing judged", credentials,
+                () => Cluster(Without("\"kind\":\"ConfigMap\"", DatasourceWithSecureFields("""{}""", urlFromConfigMap)))),
+            Fires("0602 a ConfigMap of the same name in another namespace does not count", credentials,
+                () => Cluster(With(ConfigMap("thanos-endpoint", "grafana", """{"url":"x"}"""), DatasourceWithSecureFields("""{}""", urlFromConfigMap))),
+                "LLMD0602", "ConfigMap llm-d-monitoring/thanos-endpoint, which does not exist"),
             Silent("0602 healthy twin: the $key form is substituted too", credentials,
                 () => Cluster(With(tokenSecret, DatasourceWithSecureFields("""{"httpHeaderValue1":"Bearer $token"}""", bearerFill)))),
             Fires("0601 the datasource URL names a Service that does not exist in its (collected) namespace", datasourceService,

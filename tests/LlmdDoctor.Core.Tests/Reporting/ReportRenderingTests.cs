@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Findings;
 using LlmdDoctor.Core.Reporting;
 
@@ -69,6 +70,30 @@ public sealed class ReportRenderingTests
         Assert.Contains("\u001b[1;31mCRITICAL", TextReportRenderer.Render(ReportSamples.Build(), colour: true));
     }
 
+    public static TheoryData<string, string> ExplainCases() => new()
+    {
+        // a namespaced subject: the runbook's <namespace> is its namespace
+        { "team-a", "llmd-doctor explain LLMD0503 --namespace team-a" },
+        // a Namespace subject (LLMD0502): the namespace is the subject itself
+        { "namespace:team-b", "llmd-doctor explain LLMD0503 --namespace team-b" },
+        // no namespace (a URL source): nothing to fill
+        { "", "llmd-doctor explain LLMD0503" },
+        // a bundle's name that is no Kubernetes namespace never reaches the command line
+        { "a;reboot", "llmd-doctor explain LLMD0503" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExplainCases))]
+    public void The_explain_field_carries_the_namespace_of_the_finding(string ns, string expected)
+    {
+        var subject = ns.StartsWith("namespace:", StringComparison.Ordinal) ? Subject.OfNamespace(ns["namespace:".Length..])
+            : ns.Length == 0 ? Subject.Source("https://thanos-querier.openshift-monitoring.svc:9091")
+            : new Subject("serving.kserve.io", "LLMInferenceService", ns, "qwen");
+        var run = new CheckRun([FindingCatalog.MonitorMissing.At(subject, ("target", "vLLM"), ("owner", subject.Key)) with { Check = "monitoring.MonitorCoverage" }], [], []);
+        var report = new ReportBuilder { Source = new ReportSource { Kind = "bundle", Name = "x" }, GeneratedAt = ReportSamples.At }.Build(run, []);
+        Assert.Equal(expected, Assert.Single(report.Findings).Explain);
+    }
+
     [Fact]
     public void Json_report_has_exactly_the_fields_of_design_section_4()
     {
@@ -100,7 +125,7 @@ public sealed class ReportRenderingTests
         Assert.All(first.GetProperty("evidence").EnumerateObject(), p => Assert.Equal(JsonValueKind.String, p.Value.ValueKind));
         Assert.Equal("LLMD0401", first.GetProperty("runbook").GetString());
         Assert.Equal("http://llmd-doctor.llm-d-monitoring.svc:8080/runbooks/LLMD0401", first.GetProperty("runbookUrl").GetString());
-        Assert.Equal("llmd-doctor explain LLMD0401", first.GetProperty("explain").GetString());
+        Assert.Equal("llmd-doctor explain LLMD0401 --namespace openshift-ingress", first.GetProperty("explain").GetString());
 
         // Issue 19: every finding names its incident; the incident gives the root's runbook.
         var incident = root.GetProperty("incidents").EnumerateArray().Single(i => i.GetProperty("id").GetString() == first.GetProperty("incident").GetString());

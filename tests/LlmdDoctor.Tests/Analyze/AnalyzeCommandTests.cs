@@ -66,7 +66,7 @@ public sealed class AnalyzeCommandTests
         var result = await CliRunner.RunAsync(["analyze", Seed, "-o", "json", "--fail-on", "none", "--runbook-base", "https://docs.example.org/llmd/{code}.html"]);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"runbookUrl\": \"https://docs.example.org/llmd/LLMD0204.html\"", result.Out);
-        Assert.Contains("\"explain\": \"llmd-doctor explain LLMD0204\"", result.Out);
+        Assert.Contains("\"explain\": \"llmd-doctor explain LLMD0204 --namespace openshift-ingress\"", result.Out);
 
         var local = await CliRunner.RunAsync(["analyze", Seed, "--runbook-base", "/home/someone/runbooks"]);
         Assert.Equal(2, local.ExitCode);

@@ -35,6 +35,38 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Explain_with_a_namespace_fills_the_runbooks_namespace_placeholder()
+    {
+        var result = await CliRunner.RunAsync(["explain", "LLMD0503", "--namespace", "team-a"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("oc get podmonitor,servicemonitor -n team-a", result.Out);
+        Assert.Contains("kubectl get podmonitor,servicemonitor -n team-a", result.Out);
+        Assert.DoesNotContain("<namespace>", result.Out);
+        Assert.Contains("<kserve-controller-namespace>", result.Out); // other placeholders stay
+    }
+
+    [Fact]
+    public async Task Explain_without_a_namespace_keeps_the_placeholder()
+    {
+        var result = await CliRunner.RunAsync(["explain", "LLMD0503"]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("oc get podmonitor,servicemonitor -n <namespace>", result.Out);
+    }
+
+    [Theory]
+    [InlineData("Team-A")]
+    [InlineData("a;rm -rf /")]
+    [InlineData("\u001b[31mred")]
+    [InlineData("-team")]
+    public async Task Explain_refuses_a_namespace_that_is_no_kubernetes_name(string ns)
+    {
+        var result = await CliRunner.RunAsync(["explain", "LLMD0503", "--namespace", System.Text.RegularExpressions.Regex.Unescape(ns)]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--namespace takes a Kubernetes namespace name", result.Error);
+        Assert.Equal("", result.Out);
+    }
+
+    [Fact]
     public async Task Explain_without_a_code_lists_the_catalog()
     {
         var result = await CliRunner.RunAsync(["explain"]);

@@ -96,7 +96,7 @@ public sealed class TraceCommandTests
         Assert.True(unserved.ExitCode == 2, unserved.Error);
         Assert.Contains("names model 'other'; give --path, or one of: Qwen/Qwen3-0.6B", unserved.Error, StringComparison.Ordinal);
 
-        // From outside the cluster (no mapped Service names) the EPP hop says how to run the trace in the agent.
+        // From outside the cluster (no mapped Service names) the EPP is asked through pods/portforward.
         var config = Path.GetTempFileName();
         await File.WriteAllTextAsync(config, $"gateways:\n  overrides:\n    \"openshift-ingress/maas-gateway\":\n      caFile: {cluster.CaFile}\n");
         var run = await CliRunner.RunAsync(["trace", "--gateway", "openshift-ingress/maas-gateway", "--model", "Qwen/Qwen3-0.6B", "--kubeconfig", cluster.KubeconfigPath,
@@ -108,8 +108,8 @@ public sealed class TraceCommandTests
         Assert.Equal(1, (int)json["schemaVersion"]!);
         Assert.Equal("gateway-epp", (string?)json["firstBroken"]!["id"]);
         var epp = json["hops"]!.AsArray().Single(h => (string?)h!["id"] == "epp")!;
-        Assert.Equal("Skipped", (string?)epp["verdict"]);
-        Assert.Contains("kubectl exec", (string?)epp["summary"], StringComparison.Ordinal);
+        Assert.Equal("Ok", (string?)epp["verdict"]);
+        Assert.Contains("(pods/portforward; Service ", epp["evidence"]!.AsArray().Select(n => (string?)n).First(), StringComparison.Ordinal);
         Assert.Contains("Authorization", json["request"]!["headerNames"]!.AsArray().Select(n => (string?)n));
     }
 

@@ -16,14 +16,23 @@ public sealed class TraceEndToEndTests
 {
     private const string Chat = "/my-first-model/qwen3-0-6b/v1/chat/completions";
 
-    private static async Task<RequestTrace> TraceAsync(SimulatedCluster cluster, TraceRequestSpec spec)
+    private static Task<RequestTrace> TraceAsync(SimulatedCluster cluster, TraceRequestSpec spec) => TraceAsync(cluster, spec, fromLaptop: false);
+
+    /// <summary>
+    /// A trace as the agent runs it (Service names mapped to the simulator's listeners) or, <paramref name="fromLaptop"/>,
+    /// as a user runs it with a kubeconfig: no Service name resolves, the Endpoint Picker is reached through pods/portforward.
+    /// </summary>
+    private static async Task<RequestTrace> TraceAsync(SimulatedCluster cluster, TraceRequestSpec spec, bool fromLaptop)
     {
         var work = Directory.CreateTempSubdirectory("llmd-trace-");
         try
         {
             var config = DemoCommand.ConfigFor(cluster, DoctorConfigLoader.Load("", "(defaults)"), work.FullName);
             var connection = Kubeconfig.Parse(await File.ReadAllTextAsync(cluster.KubeconfigPath), cluster.KubeconfigPath).Connection(null);
-            return await new RequestTracer(connection, config, new ServiceAddresses(cluster.ServiceAddresses)).RunAsync(spec, CancellationToken.None);
+            var tracer = fromLaptop
+                ? new RequestTracer(connection, config, new ServiceAddresses(), inCluster: false)
+                : new RequestTracer(connection, config, new ServiceAddresses(cluster.ServiceAddresses));
+            return await tracer.RunAsync(spec, CancellationToken.None);
         }
         finally
         {
@@ -60,6 +69,25 @@ public sealed class TraceEndToEndTests
     }
 
     [Fact]
+    public async Task Seed_maas_gateway_trace_reads_as_its_golden_text_with_timings_masked()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
+        var trace = await TraceAsync(cluster, Spec("openshift-ingress/maas-gateway", model: "Qwen/Qwen3-0.6B"), fromLaptop: true);
+
+        Core.Tests.GoldenFile.Verify("trace-seed-maas-gateway.txt", Masked(Show(trace)));
+    }
+
+    /// <summary>What differs from run to run: durations (with their column padding), the simulator's listener ports, the W3C trace id.</summary>
+    private static string Masked(string text)
+    {
+        text = System.Text.RegularExpressions.Regex.Replace(text, @" +\d+(\.\d+)? ms\b", " N ms");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"x-envoy-upstream-service-time: \d+", "x-envoy-upstream-service-time: N");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"(HTTPS?):\d+ hostname", "$1:PORT hostname");
+        return System.Text.RegularExpressions.Regex.Replace(text, @"trace id [0-9a-f]{32}", "trace id TRACE-ID");
+    }
+
+    [Fact]
     public async Task Seed_openshift_ai_inference_answers_200_with_the_EPP_bypassed()
     {
         await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("seed-rhoai"));
@@ -83,6 +111,42 @@ public sealed class TraceEndToEndTests
         Assert.StartsWith("picks ", Hop(trace, "epp").Summary, StringComparison.Ordinal);
         Assert.Contains(trace.Phases, p => p.Name == "ext_proc conversation with the Endpoint Picker");
         Assert.Contains(Hop(trace, "gateway-epp").Evidence, e => e.StartsWith("during this request:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task From_a_laptop_the_EPP_is_asked_through_port_forward_and_names_the_picked_pod()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("healthy"));
+        var trace = await TraceAsync(cluster, Spec("openshift-ingress/openshift-ai-inference", model: "Qwen/Qwen3-0.6B"), fromLaptop: true);
+
+        Assert.True(trace.FirstBroken is null, Show(trace));
+        var epp = Hop(trace, "epp");
+        Assert.Equal(HopVerdict.Ok, epp.Verdict);
+        Assert.Matches(@"^picks \S+ \(pod [a-z0-9-]+/[a-z0-9-]+\)$", epp.Summary);
+        Assert.Contains(epp.Evidence, e => e.Contains("(pods/portforward; Service ", StringComparison.Ordinal));
+        var pod = Hop(trace, "pod");
+        Assert.Equal(HopVerdict.Ok, pod.Verdict);
+        Assert.Contains(epp.Summary[(epp.Summary.IndexOf("(pod ", StringComparison.Ordinal) + 5)..^1], pod.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task From_a_laptop_a_denied_port_forward_skips_the_EPP_hop_with_that_reason()
+    {
+        await using var cluster = await SimulatedCluster.StartAsync(ScenarioCatalog.Load("healthy"));
+        var allowed = await TraceAsync(cluster, Spec("openshift-ingress/openshift-ai-inference", model: "Qwen/Qwen3-0.6B"), fromLaptop: true);
+        Assert.Equal(HopVerdict.Ok, Hop(allowed, "epp").Verdict);
+        // An InferencePool's Endpoint Picker is a Service of the pool's namespace, the picked pod's.
+        var eppNamespace = Hop(allowed, "pod").Summary.Split(' ')[1].Split('/')[0];
+        cluster.DenyPortForward(eppNamespace);
+
+        var trace = await TraceAsync(cluster, Spec("openshift-ingress/openshift-ai-inference", model: "Qwen/Qwen3-0.6B"), fromLaptop: true);
+        var epp = Hop(trace, "epp");
+        Assert.True(epp.Verdict == HopVerdict.Skipped, Show(trace));
+        Assert.Contains("pods/portforward from outside the cluster, which is denied", epp.Summary, StringComparison.Ordinal);
+        Assert.Contains("403 Forbidden", epp.Summary, StringComparison.Ordinal);
+        Assert.Contains("kubectl exec", epp.Summary, StringComparison.Ordinal);
+        Assert.Equal(HopVerdict.Skipped, Hop(trace, "pod").Verdict);
+        Assert.Null(trace.FirstBroken);
     }
 
     [Fact]

@@ -21,7 +21,14 @@ public sealed class WebViewTests
             count: m.querySelectorAll('path.edge.critical').length })),
           nodeLinks: [...document.querySelectorAll('svg.map a')].map(a => a.getAttribute('href')),
           findings: [...document.querySelectorAll('#findings tbody tr')].map(r => r.dataset.code),
-          pods: [...document.querySelectorAll('g.node[data-kind="Pod"]')].map(g => g.dataset.name + ':' + g.dataset.state),
+          pods: [...document.querySelectorAll('g.node[data-kind^="Pod "]')].map(g => g.dataset.key + ':' + g.dataset.state),
+          roots: [...document.querySelectorAll('svg.map g.node[data-incident-root]')].map(g => ({ gateway: g.closest('svg').dataset.gateway,
+            kind: g.dataset.kind, key: g.dataset.key, incidents: g.dataset.incidentRoot, id: g.id,
+            badge: g.querySelector('text.badge')?.textContent ?? '', link: g.parentNode.getAttribute('href') })),
+          symptoms: [...document.querySelectorAll('svg.map a[data-root]')].map(a => ({ gateway: a.closest('svg').dataset.gateway,
+            root: a.dataset.root, href: a.getAttribute('href'), kind: a.querySelector('g.node').dataset.kind,
+            coloured: a.querySelector('g.node rect.incident-bar') !== null })),
+          incidentLines: [...document.querySelectorAll('#incidents li')].map(li => li.id),
         }))()
         """;
 
@@ -54,7 +61,37 @@ public sealed class WebViewTests
         Assert.Contains(page["criticalEdges"]!.AsArray(), e => (string)e!["gateway"]! == "openshift-ingress/maas-gateway" && (int)e["count"]! > 0);
         Assert.Contains("runbooks/LLMD0204", page["nodeLinks"]!.AsArray().Select(a => (string)a!));
         Assert.Equal(report.Findings.Select(f => f.Code), page["findings"]!.AsArray().Select(c => (string)c!));
-        Assert.Contains(page["pods"]!.AsArray(), p => ((string)p!).EndsWith(":ok", StringComparison.Ordinal));
+        // Pods are keyed by namespace/name (their backend's namespace), not by name alone.
+        var podKeys = report.Flows.SelectMany(f => (f.Pods ?? []).Select(p => f.Backend.Split(' ')[1].Split('/')[0] + "/" + p.Name + ":" + (p.Ready ? "ok" : "critical")))
+            .Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(podKeys, page["pods"]!.AsArray().Select(p => (string)p!).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains("my-first-model/qwen3-0-6b-kserve-5b7f9c8d6-tq2lz:ok", page["pods"]!.AsArray().Select(p => (string)p!));
+
+        // Incidents on the map: the gateway that does not trust its EPP is one incident whose root box is that EPP, showing the
+        // chain; the routes whose body it loses are its symptoms and link to that box. Every incident has its line.
+        Assert.Equal(report.Incidents.Select(i => "incident-" + i.Id), page["incidentLines"]!.AsArray().Select(i => (string)i!));
+        var bodyLoss = report.Incidents.Single(i => i.Root.Code == "LLMD0204" && i.Root.Subject.Name == "maas-gateway");
+        Assert.Equal(["LLMD0204", "LLMD0301", "LLMD0401"], bodyLoss.Chain);
+        var roots = page["roots"]!.AsArray().Select(r => r!).ToList();
+        var root = roots.Single(r => ((string)r["incidents"]!).Split(' ').Contains(bodyLoss.Id));
+        Assert.Equal(("openshift-ingress/maas-gateway", "Endpoint Picker my-first-model", "my-first-model/qwen3-0-6b-epp-service"),
+            ((string)root["gateway"]!, (string)root["kind"]!, (string)root["key"]!));
+        Assert.Equal(("root-" + bodyLoss.Id, "0204→0301→0401", "runbooks/LLMD0204"), ((string)root["id"]!, (string)root["badge"]!, (string)root["link"]!));
+        Assert.All(roots, r => Assert.All(((string)r!["incidents"]!).Split(' '), id => Assert.Contains(report.Incidents, i => i.Id == id)));
+        var symptoms = page["symptoms"]!.AsArray().Select(x => x!).Where(x => (string)x["root"]! == bodyLoss.Id).ToList();
+        Assert.Contains(symptoms, x => ((string)x["kind"]!).StartsWith("HTTPRoute ", StringComparison.Ordinal));
+        Assert.All(symptoms, x => Assert.Equal(("openshift-ingress/maas-gateway", "#root-" + bodyLoss.Id, true), ((string)x["gateway"]!, (string)x["href"]!, (bool)x["coloured"]!)));
+        // The incident rooted in a dashboard (no box on any map) is a line of its own; no box claims it.
+        var dashboards = report.Incidents.Single(i => i.Root.Subject.Kind == "GrafanaDashboard");
+        Assert.DoesNotContain(roots, r => ((string)r["incidents"]!).Split(' ').Contains(dashboards.Id));
+        Assert.DoesNotContain(page["symptoms"]!.AsArray(), x => (string)x!["root"]! == dashboards.Id);
+        var target = await browser.EvaluateAsync($$"""
+            (() => {
+              document.querySelector('svg.map a[data-root="{{bodyLoss.Id}}"]').dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+              return document.querySelector(':target')?.id ?? null;
+            })()
+            """);
+        Assert.Equal("root-" + bodyLoss.Id, (string?)target);
 
         // The runbook link works from the page itself (relative to wherever the page is served).
         var status = await browser.EvaluateAsync("fetch(document.querySelector('a.runbook[href=\"runbooks/LLMD0401\"]').href).then(r => r.status)");

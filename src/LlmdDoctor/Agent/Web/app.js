@@ -72,20 +72,105 @@ function truncate(text, max) {
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
 
-/** One box of the map: kind above, name below, tooltip with the full text and findings, link to the worst runbook. */
-function node(x, y, w, kind, label, state, findings) {
-  const g = svg('g', { class: 'node ' + state, 'data-kind': kind, 'data-name': label, 'data-state': state });
-  const tip = [kind + ' ' + label, ...findings.map(f => f.code + ' ' + f.name + ': ' + f.message)].join('\n');
+/** Incident ids come from the agent ("inc-" + 12 hex digits); anything else is never used in an id or a link. */
+function incidentId(id) {
+  return /^inc-[0-9a-f]{12}$/.test(String(id)) ? String(id) : null;
+}
+
+/** The report's incidents by id, each with its place in the list (which picks its colour) and its root finding. */
+function incidentIndex(report) {
+  const index = new Map();
+  (Array.isArray(report.incidents) ? report.incidents : []).forEach((inc, i) => {
+    const id = incidentId(inc.id);
+    if (!id || !inc.root) return;
+    const root = report.findings.find(f => f.incident === id && f.code === inc.root.code
+      && f.subject.kind === inc.root.subject.kind && subjectKey(f) === subjectKey(inc.root));
+    index.set(id, { id, colour: 'inc-' + (i % 6), inc, root, rank: RANK[inc.severity] ?? 0 });
+  });
+  return index;
+}
+
+/** The Endpoint Picker (ns/name) an Envoy cluster name outbound|port||name.ns.svc.… points at, or null. */
+function eppOfCluster(cluster) {
+  const m = /\|\|([a-z0-9-]+)\.([a-z0-9-]+)\.svc\b/.exec(String(cluster || ''));
+  return m ? key(m[2], m[1]) : null;
+}
+
+/**
+ * Incidents on the boxes of one map. The root's box is the one, among those holding the root finding, that it is
+ * about: the Endpoint Picker its evidence names (a gateway that cannot reach its EPP), else the box of its subject. Every other box holding one of
+ * the incident's findings is a symptom of it and links to the root's box.
+ */
+function placeIncidents(boxes, incidents) {
+  for (const it of incidents.values()) {
+    if (!it.root) continue;
+    const epp = eppOfCluster((it.root.evidence || {}).cluster);
+    const holding = boxes.filter(b => b.findings.includes(it.root));
+    let roots = epp ? holding.filter(b => b.ident.kind === 'EndpointPicker' && b.ident.key === epp) : [];
+    if (roots.length === 0) roots = holding.filter(b => b.ident.matches(it.root.subject));
+    for (const b of roots) b.rootOf.push(it);
+    for (const b of boxes) {
+      if (!roots.includes(b) && b.findings.some(f => f.incident === it.id)) b.symptomOf.push(it);
+    }
+  }
+  const byRank = (a, b) => b.rank - a.rank;
+  for (const b of boxes) { b.rootOf.sort(byRank); b.symptomOf.sort(byRank); }
+}
+
+/**
+ * One box of the map: kind above, name below, tooltip with the full text and findings. An incident's root box shows
+ * the incident (its colour, a badge with the chain) and links the root's runbook; a symptom box carries the incident's
+ * colour and links to the root's box; any other box links its worst finding's runbook.
+ */
+function node(b, rootIds) {
+  const { x, y, w, kind, label, state, findings } = b;
+  // The box presents its worst incident: as its root, or (when that incident's root is elsewhere) as a symptom.
+  const inc = [...b.rootOf, ...b.symptomOf].sort((p, q) => q.rank - p.rank)[0];
+  const asRoot = inc !== undefined && b.rootOf.includes(inc);
+  const cls = 'node ' + state + (inc ? (asRoot ? ' incident-root' : ' incident-symptom') : '');
+  const g = svg('g', { class: cls, 'data-kind': kind, 'data-name': label, 'data-key': b.ident.key, 'data-state': state });
+  if (b.rootOf.length) {
+    g.setAttribute('data-incident-root', b.rootOf.map(i => i.id).join(' '));
+    const first = b.rootOf.find(i => !rootIds.has(i.id));
+    if (first) { rootIds.add(first.id); g.setAttribute('id', 'root-' + first.id); }
+  }
+  if (b.symptomOf.length) g.setAttribute('data-incident-symptom', b.symptomOf.map(i => i.id).join(' '));
+  const tip = [kind + ' ' + label,
+    ...b.rootOf.map(i => 'root cause of incident ' + i.id + ': ' + (i.inc.chain || []).join(' → ')),
+    ...b.symptomOf.map(i => 'symptom of incident ' + i.id + ', root ' + i.inc.root.code + ' on ' + i.inc.root.subject.kind + ' ' + subjectKey(i.inc.root)),
+    ...findings.map(f => f.code + ' ' + f.name + ': ' + f.message)].join('\n');
   g.append(svg('title', {}, tip));
   g.append(svg('rect', { x, y, width: w, height: 34 }));
-  g.append(svg('text', { x: x + 6, y: y + 12, class: 'kind' }, truncate(kind, Math.floor(w / 5.6))));
-  g.append(svg('text', { x: x + 6, y: y + 27 }, truncate(label, Math.floor(w / 6.6))));
-  const top = findings.slice().sort((a, b) => RANK[b.severity] - RANK[a.severity])[0];
-  const href = top ? runbookHref(top.code) : null;
+  if (inc) g.append(svg('rect', { x, y, width: 5, height: 34, class: 'incident-bar ' + inc.colour }));
+  g.append(svg('text', { x: x + 8, y: y + 12, class: 'kind' }, truncate(kind, Math.floor(w / 5.6) - (inc ? 16 : 0))));
+  g.append(svg('text', { x: x + 8, y: y + 27 }, truncate(label, Math.floor(w / 6.6))));
+  if (inc) {
+    const badge = asRoot ? (inc.inc.chain || []).map(c => String(c).replace(/^LLMD/, '')).join('→') : '← ' + String(inc.inc.root.code).replace(/^LLMD/, '');
+    g.append(svg('text', { x: x + w - 4, y: y + 12, class: 'badge ' + inc.colour, 'text-anchor': 'end' }, truncate(badge, 24)));
+  }
+  let href, code;
+  if (inc) {
+    code = String(inc.inc.root.code);
+    // A symptom's link is resolved once every map is drawn: the root's box, or the incident's line when no map shows it.
+    href = asRoot ? runbookHref(code) : '#incident-' + inc.id;
+  } else {
+    const top = findings.slice().sort((a, c) => RANK[c.severity] - RANK[a.severity])[0];
+    code = top ? top.code : null;
+    href = top ? runbookHref(top.code) : null;
+  }
   if (!href) return g;
-  const a = svg('a', { href, 'data-code': top.code });
+  const a = svg('a', { href, 'data-code': code });
+  if (inc && !asRoot) a.setAttribute('data-root', inc.id);
   a.append(g);
   return a;
+}
+
+/** Symptom boxes link to their root's box where a map shows it. */
+function linkSymptomsToRoots() {
+  for (const a of document.querySelectorAll('svg.map a[data-root]')) {
+    const id = incidentId(a.getAttribute('data-root'));
+    if (id && document.getElementById('root-' + id)) a.setAttribute('href', '#root-' + id);
+  }
 }
 
 function edge(x1, y1, x2, y2, state) {
@@ -93,22 +178,36 @@ function edge(x1, y1, x2, y2, state) {
   return svg('path', { d: `M${x1},${y1 + 17} C${mx},${y1 + 17} ${mx},${y2 + 17} ${x2},${y2 + 17}`, class: 'edge ' + state, 'data-state': state });
 }
 
-function gatewayMap(report, gateway, flows) {
+function ident(kind, k, matches) { return { kind, key: k, matches }; }
+
+/** The namespace of a flow's backend ("InferencePool ns/name", "Service ns/name:port"): where its pods run. */
+function backendNamespace(backend) {
+  const target = String(backend || '').split(' ').slice(1).join(' ');
+  const slash = target.indexOf('/');
+  return slash > 0 ? target.slice(0, slash) : '';
+}
+
+function gatewayMap(report, gateway, flows, incidents, rootIds) {
   const col = { gateway: 10, route: 200, backend: 520, epp: 780, pod: 1010 };
   const width = { gateway: 170, route: 300, backend: 240, epp: 210, pod: 200 };
   const rows = { route: [], backend: [], epp: [], pod: [] };
   const index = (list, k) => { let i = list.indexOf(k); if (i < 0) { list.push(k); i = list.length - 1; } return i; };
   const y = i => 10 + i * 44;
-  const parts = [];
+  const boxes = [];
+  const box = (x, yy, w, kind, label, state, findings, id) => boxes.push({ x, y: yy, w, kind, label, state, findings, ident: id, rootOf: [], symptomOf: [] });
   const edges = [];
   const backendState = new Map();
   const eppState = new Map();
+  const podReady = new Map();
   for (const flow of flows) {
     const r = index(rows.route, flow.gateway + ' ' + flow.route + ' ' + flow.rule + '.' + flow.match);
     const ps = probeState(flow);
     const ff = flowFindings(report, flow);
     const label = (flow.method ? flow.method + ' ' : '') + flow.path + (flow.model ? '  (' + flow.model + ')' : '');
-    parts.push(node(col.route, y(r), width.route, 'HTTPRoute ' + flow.route, label, worstOf(worst(ff), ps === 'critical' ? 'critical' : 'ok'), ff));
+    if (rows.route.length > boxes.filter(b => b.ident.kind === 'HTTPRoute').length) {
+      box(col.route, y(r), width.route, 'HTTPRoute ' + flow.route, label, worstOf(worst(ff), ps === 'critical' ? 'critical' : 'ok'), ff,
+        ident('HTTPRoute', flow.route, s => s.kind === 'HTTPRoute' && subjectKey({ subject: s }) === flow.route));
+    }
     edges.push(edge(col.gateway + width.gateway, y(0), col.route, y(r), ps));
     const b = index(rows.backend, flow.backend);
     edges.push(edge(col.route + width.route, y(r), col.backend, y(b), ps));
@@ -122,34 +221,46 @@ function gatewayMap(report, gateway, flows) {
       edges.push(edge(col.backend + width.backend, y(b), col.epp, y(e), es));
       fromX = col.epp + width.epp; fromY = y(e);
     }
+    // A pod is named within its namespace: the backend's (a pool or Service selects pods of its own namespace).
+    const podNs = backendNamespace(flow.backend);
     for (const pod of flow.pods || []) {
-      const p = index(rows.pod, pod.name);
+      const pk = key(podNs, pod.name);
+      const p = index(rows.pod, pk);
+      podReady.set(pk, pod.ready);
       edges.push(edge(fromX, fromY, col.pod, y(p), pod.ready ? 'ok' : 'critical'));
     }
   }
   const [gns, gname] = gateway.split('/');
   const gf = report.findings.filter(f => f.subject.kind === 'Gateway' && f.subject.namespace === gns && f.subject.name === gname);
-  parts.push(node(col.gateway, y(0), width.gateway, 'Gateway ' + gns, gname, worst(gf), gf));
+  box(col.gateway, y(0), width.gateway, 'Gateway ' + gns, gname, worst(gf), gf,
+    ident('Gateway', gateway, s => s.kind === 'Gateway' && subjectKey({ subject: s }) === gateway));
   rows.backend.forEach((bk, i) => {
     const [kind, ...rest] = bk.split(' ');
     const target = rest.join(' ');
-    const bf = report.findings.filter(f => f.subject.kind === kind && (target === subjectKey(f) || target.startsWith(subjectKey(f) + ':')));
+    const covers = s => s.kind === kind && (target === subjectKey({ subject: s }) || target.startsWith(subjectKey({ subject: s }) + ':'));
+    const bf = report.findings.filter(f => covers(f.subject));
     const slash = target.indexOf('/');
-    parts.push(node(col.backend, y(i), width.backend, kind + ' ' + target.slice(0, slash), target.slice(slash + 1), worstOf(backendState.get(bk) || 'unknown', worst(bf)), bf));
+    box(col.backend, y(i), width.backend, kind + ' ' + target.slice(0, slash), target.slice(slash + 1), worstOf(backendState.get(bk) || 'unknown', worst(bf)), bf,
+      ident(kind, target, covers));
   });
   rows.epp.forEach((ep, i) => {
     const s = eppState.get(ep);
     const [ns, name] = ep.split('/');
-    parts.push(node(col.epp, y(i), width.epp, 'Endpoint Picker ' + ns, name, s.state, s.findings));
+    box(col.epp, y(i), width.epp, 'Endpoint Picker ' + ns, name, s.state, s.findings,
+      ident('EndpointPicker', ep, sub => subjectKey({ subject: sub }) === ep));
   });
-  const podReady = new Map();
-  for (const flow of flows) for (const pod of flow.pods || []) podReady.set(pod.name, pod.ready);
-  rows.pod.forEach((name, i) => parts.push(node(col.pod, y(i), width.pod, 'Pod', name, podReady.get(name) ? 'ok' : 'critical', [])));
+  rows.pod.forEach((pk, i) => {
+    const slash = pk.indexOf('/');
+    const pf = report.findings.filter(f => f.subject.kind === 'Pod' && subjectKey(f) === pk);
+    box(col.pod, y(i), width.pod, 'Pod ' + pk.slice(0, slash), pk.slice(slash + 1), worstOf(podReady.get(pk) ? 'ok' : 'critical', worst(pf)), pf,
+      ident('Pod', pk, s => s.kind === 'Pod' && subjectKey({ subject: s }) === pk));
+  });
+  placeIncidents(boxes, incidents);
   const height = 20 + 44 * Math.max(1, rows.route.length, rows.backend.length, rows.epp.length, rows.pod.length);
   const map = svg('svg', { class: 'map', viewBox: `0 0 ${col.pod + width.pod + 10} ${height}`, width: col.pod + width.pod + 10, height, 'data-gateway': gateway, role: 'img' });
   map.append(svg('title', {}, 'Request flows of Gateway ' + gateway));
   for (const e of edges) map.append(e);
-  for (const p of parts) map.append(p);
+  for (const b of boxes) map.append(node(b, rootIds));
   return map;
 }
 
@@ -191,7 +302,7 @@ function flowTable(report, flows) {
 }
 
 /** One line per incident: its chain of codes, the root cause on its subject, what it affects, the root's runbook. */
-function renderIncidents(report) {
+function renderIncidents(report, index) {
   const list = document.getElementById('incidents');
   list.replaceChildren();
   const incidents = Array.isArray(report.incidents) ? report.incidents : [];
@@ -200,12 +311,15 @@ function renderIncidents(report) {
     const root = inc.root || { code: '', name: '', subject: { kind: '', namespace: '', name: '' } };
     const chain = (inc.chain || []).map(String).join(' → ');
     const affects = [...(inc.gateways || []), ...(inc.models || [])].map(String).join(', ');
+    const known = index.get(incidentId(inc.id));
     const li = el('li', { class: String(inc.severity || ''), 'data-id': String(inc.id || ''), 'data-root': String(root.code) },
+      el('span', { class: 'swatch incident-bar ' + (known ? known.colour : '') }),
       el('span', { class: 'chain' }, chain || String(root.code)), ' ',
       String(root.name) + ' on ' + root.subject.kind + ' ' + subjectKey(root),
       affects ? ' · affects ' + affects : '', ' · ' + (inc.findings || 0) + ' finding(s)');
     const href = runbookHref(String(root.code));
     if (href) li.append(' ', el('a', { href, class: 'runbook' }, 'runbook ' + root.code));
+    if (known) li.setAttribute('id', 'incident-' + known.id);
     list.append(li);
   }
 }
@@ -217,7 +331,9 @@ function render(report) {
   const summary = document.getElementById('summary');
   summary.replaceChildren(el('span', { class: 'critical' }, s.critical + ' critical'), ', ',
     el('span', { class: 'warning' }, s.warning + ' warning'), ', ' + s.info + ' info · ' + s.checksRun + ' checks run, ' + s.checksSkipped + ' skipped');
-  renderIncidents(report);
+  const incidents = incidentIndex(report);
+  const rootIds = new Set();
+  renderIncidents(report, incidents);
   const byGateway = new Map();
   for (const f of report.flows) {
     if (!byGateway.has(f.gateway)) byGateway.set(f.gateway, []);
@@ -227,8 +343,9 @@ function render(report) {
   gateways.replaceChildren();
   for (const [gateway, flows] of [...byGateway.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     gateways.append(el('section', { class: 'gateway', 'data-gateway': gateway },
-      el('h3', {}, 'Gateway ' + gateway), gatewayMap(report, gateway, flows), flowTable(report, flows)));
+      el('h3', {}, 'Gateway ' + gateway), gatewayMap(report, gateway, flows, incidents, rootIds), flowTable(report, flows)));
   }
+  linkSymptomsToRoots();
   const rows = document.querySelector('#findings tbody');
   rows.replaceChildren();
   for (const f of report.findings) {
