@@ -34,7 +34,7 @@ internal sealed partial class SimulatedApiServer
 
         var limit = int.TryParse(query["limit"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
         var page = all.Skip(offset).Take(limit).ToList();
-        var metadata = new JsonObject { ["resourceVersion"] = _resourceVersion.ToString(CultureInfo.InvariantCulture) };
+        var metadata = new JsonObject { ["resourceVersion"] = CurrentResourceVersion.ToString(CultureInfo.InvariantCulture) };
         if (offset + page.Count < all.Count)
         {
             metadata["continue"] = Encode(offset + page.Count);

@@ -42,14 +42,56 @@ internal sealed partial class SimulatedApiServer
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(PortForwardProtocol);
         var ct = context.RequestAborted;
-        await socket.SendAsync(new byte[] { 0, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
-        await socket.SendAsync(new byte[] { 1, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
-        if (_portStream?.Invoke(ns, pod, port) is { } listener)
+        try
         {
-            await BridgeAsync(socket, listener, port, pod, ct);
-            return;
-        }
+            await socket.SendAsync(new byte[] { 0, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
+            await socket.SendAsync(new byte[] { 1, (byte)(port & 0xff), (byte)(port >> 8) }, WebSocketMessageType.Binary, true, ct);
+            if (_portStream?.Invoke(ns, pod, port) is { } listener)
+            {
+                await BridgeAsync(socket, listener, port, pod, ct);
+                return;
+            }
 
+            if (await ReadRequestLineAsync(socket, ct) is not { } requestLine)
+            {
+                return;
+            }
+
+            if (Faults is { } faults)
+            {
+                faults.PortForwardRequests.Enqueue($"{ns}/{pod}:{port} {requestLine}");
+                var path = requestLine.Split(' ') is [_, var p, ..] ? p : "/";
+                if (faults.PortForward?.Invoke(pod, path) is { } answer)
+                {
+                    await SendPodAnswerAsync(socket, answer, ct);
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+                    return;
+                }
+            }
+
+            var response = _portForward(ns, pod, port, requestLine);
+            if (response is null)
+            {
+                // What the kubelet reports when nothing listens on the port inside the pod's network namespace.
+                var message = $"\u0001error forwarding port {port} to pod {pod}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{port} inside namespace: connection refused";
+                await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Binary, true, ct);
+            }
+            else
+            {
+                await SendDataAsync(socket, response, ct);
+            }
+
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The client closed first, or stopped reading (its bound or timeout) and went away.
+        }
+    }
+
+    /// <summary>Reads data-channel frames until the HTTP request head is complete; null when the client closes first.</summary>
+    private static async Task<string?> ReadRequestLineAsync(WebSocket socket, CancellationToken ct)
+    {
         var request = new MemoryStream();
         var buffer = new byte[8192];
         while (!Encoding.ASCII.GetString(request.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
@@ -65,7 +107,7 @@ internal sealed partial class SimulatedApiServer
 
             if (result.MessageType == WebSocketMessageType.Close)
             {
-                return;
+                return null;
             }
 
             var bytes = frame.ToArray();
@@ -75,33 +117,18 @@ internal sealed partial class SimulatedApiServer
             }
         }
 
-        var requestLine = Encoding.ASCII.GetString(request.ToArray()).Split("\r\n")[0];
-        var response = _portForward(ns, pod, port, requestLine);
-        if (response is null)
-        {
-            // What the kubelet reports when nothing listens on the port inside the pod's network namespace.
-            var message = $"\u0001error forwarding port {port} to pod {pod}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{port} inside namespace: connection refused";
-            await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Binary, true, ct);
-        }
-        else
-        {
-            // Large answers arrive split over several frames, as the kubelet sends them.
-            for (var offset = 0; offset < response.Length; offset += 32 * 1024)
-            {
-                var chunk = response.AsSpan(offset, Math.Min(32 * 1024, response.Length - offset));
-                var frame = new byte[chunk.Length + 1];
-                chunk.CopyTo(frame.AsSpan(1));
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
-            }
-        }
+        return Encoding.ASCII.GetString(request.ToArray()).Split("\r\n")[0];
+    }
 
-        try
+    /// <summary>Data-channel frames; large answers arrive split over several frames, as the kubelet sends them.</summary>
+    private static async Task SendDataAsync(WebSocket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        for (var offset = 0; offset < data.Length; offset += 32 * 1024)
         {
-            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
-        }
-        catch (WebSocketException)
-        {
-            // The client closed first.
+            var chunk = data.Slice(offset, Math.Min(32 * 1024, data.Length - offset));
+            var frame = new byte[chunk.Length + 1];
+            chunk.CopyTo(frame.AsMemory(1));
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
         }
     }
 

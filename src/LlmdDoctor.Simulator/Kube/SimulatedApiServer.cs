@@ -22,22 +22,30 @@ internal sealed partial class SimulatedApiServer
 {
     public const string ServiceAccountUser = "system:serviceaccount:llmd-doctor:llmd-doctor";
     private readonly List<ApiResource> _resources;
-    private readonly Dictionary<string, List<JsonObject>> _objects = new(StringComparer.Ordinal);
-    private readonly string _token;
+    private readonly Dictionary<(string GroupVersion, string Kind), ApiResource> _byKind = [];
+
+    /// <summary>Per resource (<c>group/version/plural</c>) the objects by (namespace, name): adding one is O(1).</summary>
+    private readonly Dictionary<string, Dictionary<(string Ns, string Name), JsonObject>> _objects = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
     private readonly PodPortResponder _portForward;
     private readonly PodPortListener? _portStream;
-    private readonly long _resourceVersion;
+    private long _resourceVersion;
 
-    public SimulatedApiServer(IReadOnlyList<JsonObject> objects, string token, PodPortResponder portForward, PodPortListener? portStream = null)
+    public SimulatedApiServer(IReadOnlyList<JsonObject> objects, string? token, PodPortResponder portForward, PodPortListener? portStream = null)
     {
         _portStream = portStream;
         _resources = ApiResource.From(objects);
-        _token = token;
+        foreach (var resource in _resources)
+        {
+            _byKind.TryAdd((resource.GroupVersion, resource.Kind), resource);
+        }
+
+        Token = token;
         _portForward = portForward;
         long max = 1;
         foreach (var obj in objects)
         {
-            var resource = _resources.First(r => r.GroupVersion == ClusterModel.ApiVersion(obj) && r.Kind == ClusterModel.Kind(obj));
+            var resource = _byKind[(ClusterModel.ApiVersion(obj), ClusterModel.Kind(obj))];
             var copy = (JsonObject)obj.DeepClone();
             var metadata = (JsonObject)(copy["metadata"] ??= new JsonObject());
             metadata["uid"] ??= Guid.NewGuid().ToString();
@@ -55,7 +63,7 @@ internal sealed partial class SimulatedApiServer
                 copy.Remove("stringData");
             }
 
-            Store(resource).Add(copy);
+            Store(resource)[(ClusterModel.Ns(copy), ClusterModel.Name(copy))] = copy;
         }
 
         _resourceVersion = max;
@@ -63,28 +71,58 @@ internal sealed partial class SimulatedApiServer
 
     public Uri? Url { get; set; }
 
+    /// <summary>The bearer token every request must carry; null turns authentication off (fault matrix only: its cases bring their own credentials).</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Fault switches (the fault matrix); null, as in <c>demo</c>, = behave like kube-apiserver.</summary>
+    public ApiServerFaults? Faults { get; set; }
+
+    /// <summary>The resource types this server serves and announces in discovery (the fault matrix removes some).</summary>
+    public List<ApiResource> Resources => _resources;
+
+    /// <summary>The newest resourceVersion handed out (what a list's metadata carries).</summary>
+    public long CurrentResourceVersion => Interlocked.Read(ref _resourceVersion);
+
+    /// <summary>Whether this server serves the object's apiVersion and kind.</summary>
+    public bool Serves(JsonObject obj) => _resources.Any(r => r.GroupVersion == ClusterModel.ApiVersion(obj) && r.Kind == ClusterModel.Kind(obj));
+
     private System.Collections.Immutable.ImmutableHashSet<string> _portForwardDenied = [];
 
     /// <summary>From now on <c>create pods/portforward</c> in <paramref name="ns"/> is forbidden (no Role grants it there).</summary>
     public void DenyPortForward(string ns) => System.Collections.Immutable.ImmutableInterlocked.Update(ref _portForwardDenied, set => set.Add(ns));
 
     /// <summary>
-    /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves. Tests call it between
-    /// doctor cycles; the doctor itself never writes.
+    /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves and returns the stored copy.
+    /// Like every write to kube-apiserver it gets the next resourceVersion. Tests call it between doctor cycles; the
+    /// doctor itself never writes.
     /// </summary>
-    public void Add(JsonObject obj)
+    public JsonObject Add(JsonObject obj)
     {
         var resource = _resources.FirstOrDefault(r => r.GroupVersion == ClusterModel.ApiVersion(obj) && r.Kind == ClusterModel.Kind(obj))
             ?? throw new InvalidOperationException($"{ClusterModel.ApiVersion(obj)} {ClusterModel.Kind(obj)} is not served by this scenario");
         var copy = (JsonObject)obj.DeepClone();
         var metadata = (JsonObject)(copy["metadata"] ??= new JsonObject());
         metadata["uid"] ??= Guid.NewGuid().ToString();
-        metadata["resourceVersion"] ??= (_resourceVersion + 1).ToString(CultureInfo.InvariantCulture);
-        lock (Store(resource))
+        metadata["creationTimestamp"] ??= "2026-01-01T00:00:00Z";
+        metadata["resourceVersion"] = Interlocked.Increment(ref _resourceVersion).ToString(CultureInfo.InvariantCulture);
+        lock (_lock)
         {
             // kubectl apply: an object of the same namespace and name is replaced.
-            Store(resource).RemoveAll(o => ClusterModel.Ns(o) == ClusterModel.Ns(copy) && ClusterModel.Name(o) == ClusterModel.Name(copy));
-            Store(resource).Add(copy);
+            Store(resource)[(ClusterModel.Ns(copy), ClusterModel.Name(copy))] = copy;
+        }
+
+        return copy;
+    }
+
+    /// <summary>Changes a stored object in place (a cluster that differs from a scenario in one field).</summary>
+    public void Mutate(string kind, string ns, string name, Action<JsonObject> change)
+    {
+        lock (_lock)
+        {
+            var found = _resources.Where(r => r.Kind == kind)
+                .Select(r => _objects.TryGetValue(Key(r), out var store) && store.TryGetValue((ns, name), out var o) ? o : null)
+                .Single(o => o is not null)!;
+            change(found);
         }
     }
 
@@ -99,9 +137,21 @@ internal sealed partial class SimulatedApiServer
         Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
 
         var authorization = request.Headers.Authorization.ToString();
-        if (authorization != "Bearer " + _token)
+        var faults = Faults;
+        if (faults is not null)
+        {
+            faults.Requests.Enqueue(new ApiRequest(request.Method, path + request.QueryString, authorization));
+            faults.BeforeRequest?.Invoke(faults.NextRequestNumber());
+        }
+
+        if (Token is { } token && authorization != "Bearer " + token)
         {
             await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");
+            return;
+        }
+
+        if (faults is not null && await AnsweredByFaultAsync(context, faults, path))
+        {
             return;
         }
 
@@ -218,6 +268,12 @@ internal sealed partial class SimulatedApiServer
 
         if (request.Query["watch"] is ["1" or "true"])
         {
+            if (faults is not null && faults.WatchSessions.Reader.TryRead(out var session))
+            {
+                await ScriptedWatchAsync(context, session);
+                return;
+            }
+
             await WatchAsync(context, resource, ns);
             return;
         }
@@ -284,19 +340,27 @@ internal sealed partial class SimulatedApiServer
         })]),
     };
 
-    private List<JsonObject> Store(ApiResource resource)
+    private static string Key(ApiResource resource) => $"{resource.GroupVersion}/{resource.Plural}";
+
+    /// <summary>The writable store of a resource; callers hold <see cref="_lock"/> (or run in the constructor).</summary>
+    private Dictionary<(string Ns, string Name), JsonObject> Store(ApiResource resource)
     {
-        var key = $"{resource.GroupVersion}/{resource.Plural}";
-        if (!_objects.TryGetValue(key, out var list))
+        if (!_objects.TryGetValue(Key(resource), out var store))
         {
-            _objects[key] = list = [];
+            _objects[Key(resource)] = store = [];
         }
 
-        return list;
+        return store;
     }
 
-    private List<JsonObject> Stored(ApiResource resource) =>
-        _objects.TryGetValue($"{resource.GroupVersion}/{resource.Plural}", out var list) ? list : [];
+    /// <summary>A snapshot of a resource's objects (requests read while tests add).</summary>
+    private List<JsonObject> Stored(ApiResource resource)
+    {
+        lock (_lock)
+        {
+            return _objects.TryGetValue(Key(resource), out var store) ? [.. store.Values] : [];
+        }
+    }
 
     private static Task WriteJsonAsync(HttpContext context, int status, JsonNode body, string contentType = "application/json")
     {
