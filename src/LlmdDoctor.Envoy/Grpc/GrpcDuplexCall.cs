@@ -109,11 +109,7 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
             Trailers = GrpcMetadata.FromGrpc(e.Trailers, (GrpcStatusCode)e.StatusCode);
             throw Fail(Classify(e, cancellationToken));
         }
-        catch (OperationCanceledException e)
-        {
-            throw Fail(Classify(e, cancellationToken));
-        }
-        catch (Exception e) when (e is HttpRequestException or HttpProtocolException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or HttpProtocolException or IOException)
         {
             // Grpc.Net.Client wraps most transport failures in RpcException, not every one: classified the same way.
             throw Fail(Classify(e, cancellationToken));

@@ -226,10 +226,9 @@ public sealed class LiveInventoryCollector(KubeClient client, LiveInventoryOptio
     /// </summary>
     private static IEnumerable<(string Namespace, string Name)> ReferencedConfigMaps(IReadOnlyList<ClusterSnapshot> parts) =>
         parts.SelectMany(p => p.GrafanaDashboards).Select(d => (Ns: d.Metadata.Namespace, Name: d.Spec.ConfigMapRef?.Name))
-            .Concat(parts.SelectMany(p => p.ServiceMonitors).SelectMany(m => m.Spec.Endpoints.SelectMany(e => e.ConfigMapReferences())
-                .Select(r => (Ns: m.Metadata.Namespace, Name: (string?)r.ConfigMap.Name))))
-            .Concat(parts.SelectMany(p => p.PodMonitors).SelectMany(m => m.Spec.PodMetricsEndpoints.SelectMany(e => e.ConfigMapReferences())
-                .Select(r => (Ns: m.Metadata.Namespace, Name: (string?)r.ConfigMap.Name))))
+            .Concat(parts.SelectMany(p => p.ServiceMonitors.Select(m => (m.Metadata, Endpoints: m.Spec.Endpoints))
+                    .Concat(p.PodMonitors.Select(m => (m.Metadata, Endpoints: m.Spec.PodMetricsEndpoints))))
+                .SelectMany(m => m.Endpoints.SelectMany(e => e.ConfigMapReferences()).Select(r => (Ns: m.Metadata.Namespace, Name: (string?)r.ConfigMap.Name))))
             .Where(r => !string.IsNullOrEmpty(r.Ns) && !string.IsNullOrEmpty(r.Name))
             .Select(r => (r.Ns!, r.Name!))
             .Distinct();
