@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests;
 
@@ -45,15 +46,19 @@ public sealed class SecretLeakTests
     public async Task No_command_or_scenario_writes_a_credential_anywhere()
     {
         await using var lab = await Lab.StartAsync();
-        lab.Api.RequiredToken = KubeToken;
+        lab.Api.Token = KubeToken;
         lab.KubeUser = $"token: {KubeToken}";
-        lab.Api.AddAll(
-        [
+        foreach (var secret in new[]
+        {
             Secret("llm-d-monitoring", "thanos-token", PrometheusToken, "kubernetes.io/service-account-token"),
             Secret("openshift-ingress", "maas-credential", GatewayToken),
             Secret("llm-d-monitoring", "grafana-credential", GrafanaToken),
             Secret("my-first-model", "hf-token", SecretData),
-        ]);
+        })
+        {
+            lab.Api.Add(secret);
+        }
+
         var alertmanagerTokenFile = Path.Combine(lab.Dir, "alertmanager-token");
         await File.WriteAllTextAsync(alertmanagerTokenFile, AlertmanagerToken);
 
@@ -68,7 +73,7 @@ public sealed class SecretLeakTests
         lab.PrometheusExtra = "tokenSecret:\n  namespace: llm-d-monitoring\n  name: thanos-token\n  key: token";
         lab.ExtraConfig = $"grafana:\n  url: {grafana.Url}\n  credential:\n    namespace: llm-d-monitoring\n    name: grafana-credential\n    key: token\n" +
             $"alertmanager:\n  url: {alertmanager.Url}\n  tokenFile: {alertmanagerTokenFile}";
-        lab.EnvoyFault = path => path == "/stats" ? PortForwardAnswer.Http(500, "stats broken", "text/plain") : null;
+        lab.EnvoyFault = path => path == "/stats" ? PodPortAnswer.Http(500, "stats broken", "text/plain") : null;
 
         var written = new List<(string Where, string Text)>();
         foreach (var format in new[] { "json", "text", "markdown" })
@@ -147,17 +152,21 @@ public sealed class SecretLeakTests
         const string AnnotationToken = "sha256~annotated-TOKEN-6b0c2d";
         var jsonEscaped = "cAnary\\u002BQ7xw\\/Zk9\\u003D9e1d";
         await using var lab = await Lab.StartAsync();
-        lab.Api.RequiredToken = Canary;
+        lab.Api.Token = Canary;
         lab.KubeUser = $"token: {Canary}";
         var annotated = Secret("openshift-ingress", "builder-token", "unrelated-9a8b7c6d5e");
         ((JsonObject)annotated["metadata"]!["annotations"]!)["openshift.io/token-secret.value"] = AnnotationToken;
-        lab.Api.AddAll(
-        [
+        foreach (var secret in new[]
+        {
             Secret("llm-d-monitoring", "thanos-token", Canary, "kubernetes.io/service-account-token"),
             Secret("openshift-ingress", "maas-credential", Canary),
             Secret("llm-d-monitoring", "grafana-credential", Canary),
             annotated,
-        ]);
+        })
+        {
+            lab.Api.Add(secret);
+        }
+
         lab.Api.Add(new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -170,7 +179,7 @@ public sealed class SecretLeakTests
             },
             ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "c", ["image"] = "i" }) },
         });
-        lab.Api.Fail("/apis/monitoring.coreos.com", 403, "Forbidden", $"user with token {Canary} cannot list resource");
+        lab.ApiFaults.Fail("/apis/monitoring.coreos.com", 403, "Forbidden", $"user with token {Canary} cannot list resource");
         var alertmanagerTokenFile = Path.Combine(lab.Dir, "alertmanager-token");
         await File.WriteAllTextAsync(alertmanagerTokenFile, Canary);
 
@@ -184,8 +193,8 @@ public sealed class SecretLeakTests
             $"alertmanager:\n  url: {alertmanager.Url}\n  tokenFile: {alertmanagerTokenFile}";
         lab.EnvoyFault = path => path switch
         {
-            "/stats" => PortForwardAnswer.Http(500, $"stats broken for {Canary}", "text/plain"),
-            "/server_info" => PortForwardAnswer.Http(200, $"{{\"state\":\"LIVE\",\"command_line_options\":{{\"token\":\"{jsonEscaped}\",\"raw\":\"{Canary}\"}}}}"),
+            "/stats" => PodPortAnswer.Http(500, $"stats broken for {Canary}", "text/plain"),
+            "/server_info" => PodPortAnswer.Http(200, $"{{\"state\":\"LIVE\",\"command_line_options\":{{\"token\":\"{jsonEscaped}\",\"raw\":\"{Canary}\"}}}}"),
             _ => null,
         };
 
@@ -213,7 +222,7 @@ public sealed class SecretLeakTests
         Assert.Contains(lab.Prometheus.Received, r => r.Header("authorization") == $"Bearer {Canary}");
         Assert.Contains(grafana.Received, r => r.Header("authorization") == $"Bearer {Canary}");
         Assert.Contains(alertmanager.Received, r => r.Header("authorization") == $"Bearer {Canary}");
-        Assert.Contains(lab.Api.Requests, r => r.Authorization == $"Bearer {Canary}");
+        Assert.Contains(lab.ApiFaults.Requests, r => r.Authorization == $"Bearer {Canary}");
 
         var bundle = Path.Combine(lab.Dir, "bundle");
         var collect = await lab.RunAsync(["collect", bundle, "--config", lab.WriteConfig(), "--kubeconfig", lab.WriteKubeconfig()]);

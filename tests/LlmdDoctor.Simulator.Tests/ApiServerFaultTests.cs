@@ -1,14 +1,10 @@
 using System.Net;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Simulator.Kube;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Simulator.Tests;
 
@@ -268,35 +264,77 @@ public sealed class ApiServerFaultTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => api.PortForwardAsync("ns", "a", 15000, "/x", cts.Token));
     }
 
-    /// <summary>The server on plain HTTP loopback (the simulator and the fault matrix put TLS in front).</summary>
+    /// <summary>(case, server requires a valid client certificate, client certificate sent, expected status). The "expect nothing" rows: the switch off.</summary>
+    public static TheoryData<string, bool, string, HttpStatusCode> ClientCertificateAnswers => new()
+    {
+        { "switch off, no certificate", false, "none", HttpStatusCode.OK },
+        { "switch off, an expired certificate", false, "expired", HttpStatusCode.OK },
+        { "switch on, a valid certificate", true, "valid", HttpStatusCode.OK },
+        { "switch on, no certificate", true, "none", HttpStatusCode.Unauthorized },
+        { "switch on, an expired certificate", true, "expired", HttpStatusCode.Unauthorized },
+        { "switch on, a certificate not valid yet", true, "future", HttpStatusCode.Unauthorized },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientCertificateAnswers))]
+    public async Task Over_HTTPS_the_handshake_accepts_any_client_certificate_and_the_switch_decides(string name, bool required, string sent, HttpStatusCode expected)
+    {
+        using var certificates = new SimulatorCertificates();
+        var faults = new ApiServerFaults { RequireValidClientCertificate = required };
+        using var client = sent switch
+        {
+            "valid" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)),
+            "expired" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1)),
+            "future" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(30)),
+            _ => null,
+        };
+        await using var api = await ApiHost.StartAsync([Pod("a")], "t", faults, certificates.Server, client);
+
+        using var response = await api.GetAsync(PodsPath, "t");
+
+        Assert.Equal("https", api.Url.Scheme);
+        Assert.True(expected == response.StatusCode, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static X509Certificate2 ClientCertificate(DateTimeOffset from, DateTimeOffset to)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=doctor-user, O=system:masters", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var certificate = request.CreateSelfSigned(from, to);
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>The server on its own loopback port (<see cref="ApiServerHost"/>), with a client that speaks to it.</summary>
     private sealed class ApiHost : IAsyncDisposable
     {
-        private readonly WebApplication _app;
-        private readonly HttpClient _http = new();
+        private readonly ApiServerHost _host;
+        private readonly HttpClient _http;
 
-        private ApiHost(WebApplication app, SimulatedApiServer server, Uri url)
+        private ApiHost(ApiServerHost host, HttpClient http)
         {
-            _app = app;
-            Server = server;
-            Url = url;
+            _host = host;
+            _http = http;
         }
 
-        public SimulatedApiServer Server { get; }
+        public SimulatedApiServer Server => _host.Server;
 
-        public Uri Url { get; }
+        public Uri Url => _host.Url;
 
-        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults)
+        /// <summary>Plain HTTP, or HTTPS with <paramref name="serverCertificate"/> (the client trusts any server certificate and sends <paramref name="clientCertificate"/>).</summary>
+        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults,
+            X509Certificate2? serverCertificate = null, X509Certificate2? clientCertificate = null)
         {
             var server = new SimulatedApiServer(objects, token, Pong) { Faults = faults };
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.UseWebSockets();
-            app.Run(server.HandleAsync);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new ApiHost(app, server, new Uri(address));
+            var host = await ApiServerHost.StartAsync(server, serverCertificate);
+            var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+            if (clientCertificate is not null)
+            {
+                handler.SslOptions.ClientCertificates = [clientCertificate];
+            }
+
+            return new ApiHost(host, new HttpClient(handler));
         }
 
         public Task<HttpResponseMessage> GetAsync(string pathAndQuery, string token, CancellationToken ct = default)
@@ -347,16 +385,7 @@ public sealed class ApiServerFaultTests
         public async ValueTask DisposeAsync()
         {
             _http.Dispose();
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _app.StopAsync(quick.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

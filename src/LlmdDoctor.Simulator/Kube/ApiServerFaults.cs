@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
 [assembly: InternalsVisibleTo("LlmdDoctor.Faults.Tests")]
@@ -44,6 +45,10 @@ internal sealed class ApiServerFaults
 
     /// <summary>A watch session line that keeps the stream open until the client goes away.</summary>
     public const string Hold = "HOLD";
+
+    /// <summary>A watch session line as kube-apiserver writes one event (<c>{"type":…,"object":…}</c>, one per line).</summary>
+    public static string WatchEvent(string type, JsonObject obj) =>
+        new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString();
 
     /// <summary>What the pod's port answers through a port-forward, by (pod, request path); null = the server's own responder.</summary>
     public Func<string, string, PodPortAnswer?>? PortForward { get; set; }

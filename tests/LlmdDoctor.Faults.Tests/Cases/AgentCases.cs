@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 
@@ -32,7 +33,7 @@ public static class AgentCases
             await using var lab = await Lab.StartAsync();
             await using var agent = await AgentRun.StartAsync(lab, TimeSpan.FromMilliseconds(300));
             await agent.WaitForReportAsync(b => b.Contains("\"findings\"", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
-            lab.Api.Fail("/", 500, "InternalError", "etcd down");
+            lab.ApiFaults.Fail("/", 500, "InternalError", "etcd down");
             await Task.Delay(1500);
             Assert.Contains(agent.Logs.Lines, l => l.Contains("cycle failed", StringComparison.Ordinal) && l.Contains("etcd down", StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/readyz")).Status);
@@ -49,8 +50,8 @@ public static class AgentCases
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
             Assert.Contains("could not read any of the inventory", ready.Body, StringComparison.Ordinal);
 
-            // Exhausted rather than removed: the fake reads the list on its request threads.
-            lab.Api.Failures.Single(f => f.PathPrefix == "/api/v1/pods").Times = 0;
+            // Exhausted rather than removed: the API server reads the list on its request threads.
+            lab.ApiFaults.Failures.Single(f => f.PathPrefix == "/api/v1/pods").Times = 0;
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
             while ((await agent.GetAsync("/readyz")).Status != HttpStatusCode.OK && DateTime.UtcNow < deadline)
             {

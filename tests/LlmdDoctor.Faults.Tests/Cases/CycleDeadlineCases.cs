@@ -1,5 +1,6 @@
 using System.Net;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 
@@ -14,7 +15,7 @@ public static class CycleDeadlineCases
         {
             await using var lab = await Lab.StartAsync();
             lab.ExtraConfig = "limits: {cycleDeadline: 5s}";
-            lab.Api.Delays["/api/v1/pods"] = TimeSpan.FromMinutes(10);
+            lab.ApiFaults.Delays["/api/v1/pods"] = TimeSpan.FromMinutes(10);
             await using var agent = await AgentRun.StartAsync(lab, TimeSpan.FromMilliseconds(300));
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             while (!agent.Logs.Lines.Any(l => l.Contains("cycle failed", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
@@ -25,7 +26,7 @@ public static class CycleDeadlineCases
             Assert.Contains(agent.Logs.Lines, l => l.Contains("still waiting on: Kubernetes API GET", StringComparison.Ordinal) && l.Contains("/api/v1/pods", StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/healthz")).Status);
 
-            lab.Api.Delays.TryRemove("/api/v1/pods", out _);
+            lab.ApiFaults.Delays.TryRemove("/api/v1/pods", out _);
             var report = await agent.WaitForReportAsync(b => b.Contains("LLMD0003", StringComparison.Ordinal) && b.Contains("/api/v1/pods", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
             Assert.Contains("limits.cycleDeadline", report, StringComparison.Ordinal);
         }) { Slow = true },

@@ -1,5 +1,6 @@
 using System.Text;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 using Microsoft.AspNetCore.Http;
 
 namespace LlmdDoctor.Faults.Tests.Cases;

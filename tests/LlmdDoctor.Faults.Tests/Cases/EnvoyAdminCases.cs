@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 
@@ -16,7 +17,7 @@ public static class EnvoyAdminCases
         new(Area, "port-forward refused inside the pod", "names the pod and the kubelet's error; the Envoy checks are skipped, not passed", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.EnvoyFault = _ => new PortForwardAnswer { Error = "error forwarding port 15000 to pod 0123abcd, uid : failed to execute portforward in network namespace: connection refused" };
+            lab.EnvoyFault = _ => new PodPortAnswer { Error = "error forwarding port 15000 to pod 0123abcd, uid : failed to execute portforward in network namespace: connection refused" };
             var outcome = await lab.CheckAsync();
             var f = Expect.Finding(outcome, "LLMD0003", "source", "Envoy admin via pods/portforward");
             Assert.Contains($"port-forward openshift-ingress/{HealthyCluster.GatewayPod}:15000", f.Evidence["reason"], StringComparison.Ordinal);
@@ -27,7 +28,7 @@ public static class EnvoyAdminCases
         new(Area, "pods/portforward forbidden (403)", "names the RBAC denial (create pods/portforward) and the Envoy checks it blocks", "LLMD0002", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail($"/api/v1/namespaces/openshift-ingress/pods/{HealthyCluster.GatewayPod}/portforward", 403, "Forbidden",
+            lab.ApiFaults.Fail($"/api/v1/namespaces/openshift-ingress/pods/{HealthyCluster.GatewayPod}/portforward", 403, "Forbidden",
                 "pods \"x\" is forbidden: User \"system:serviceaccount:llm-d-monitoring:llmd-doctor\" cannot create resource \"pods/portforward\"");
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0002", "resource", "pods/portforward");
@@ -36,7 +37,7 @@ public static class EnvoyAdminCases
         new(Area, "truncated config_dump", "names the pod and the byte where the JSON ends; the Envoy checks are skipped", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.EnvoyFault = path => path == "/config_dump" ? PortForwardAnswer.Ok(Encoding.UTF8.GetBytes(Dump[..(Dump.Length / 2)])) : null;
+            lab.EnvoyFault = path => path == "/config_dump" ? PodPortAnswer.Ok(Encoding.UTF8.GetBytes(Dump[..(Dump.Length / 2)])) : null;
             var outcome = await lab.CheckAsync();
             var f = Expect.Finding(outcome, "LLMD0003", "reason", $"{HealthyCluster.GatewayPod}/config_dump: truncated at byte");
             Assert.Contains("envoy.ExtProcBodyLoss", f.Evidence["checks"], StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public static class EnvoyAdminCases
         {
             await using var lab = await Lab.StartAsync();
             lab.ExtraConfig = "limits:\n  maxDumpMegabytes: 8";
-            lab.EnvoyFault = path => path == "/config_dump" ? new PortForwardAnswer { Body = () => new EndlessDump(500L * 1024 * 1024) } : null;
+            lab.EnvoyFault = path => path == "/config_dump" ? new PodPortAnswer { Body = () => new EndlessDump(500L * 1024 * 1024) } : null;
             var outcome = await Memory.BoundedAsync(() => lab.CheckAsync(), 200);
             Expect.Finding(outcome, "LLMD0003", "reason", "larger than 8388608 bytes");
         }),
@@ -56,7 +57,7 @@ public static class EnvoyAdminCases
         {
             await using var lab = await Lab.StartAsync();
             lab.ProbeTimeout = "20s";
-            lab.EnvoyFault = path => path == "/config_dump" ? new PortForwardAnswer { Body = () => new EndlessDump(500L * 1024 * 1024) } : null;
+            lab.EnvoyFault = path => path == "/config_dump" ? new PodPortAnswer { Body = () => new EndlessDump(500L * 1024 * 1024) } : null;
             var outcome = await Memory.BoundedAsync(() => lab.CheckAsync(), 100);
             Expect.Finding(outcome, "LLMD0003", "reason", "larger than 268435456 bytes");
         }),
@@ -75,8 +76,8 @@ public static class EnvoyAdminCases
             var info = File.ReadAllText(Path.Combine(HealthyCluster.EnvoyDir, "server_info.json")).Replace("/1.36.2/", "/9.9.0/", StringComparison.Ordinal);
             lab.EnvoyFault = path => path switch
             {
-                "/config_dump" => PortForwardAnswer.Ok(Encoding.UTF8.GetBytes(dump.ToJsonString())),
-                "/server_info" => PortForwardAnswer.Ok(Encoding.UTF8.GetBytes(info)),
+                "/config_dump" => PodPortAnswer.Ok(Encoding.UTF8.GetBytes(dump.ToJsonString())),
+                "/server_info" => PodPortAnswer.Ok(Encoding.UTF8.GetBytes(info)),
                 _ => null,
             };
             var outcome = await lab.CheckAsync();
@@ -90,7 +91,7 @@ public static class EnvoyAdminCases
             await using var lab = await Lab.StartAsync();
             var garbage = new byte[256 * 1024];
             new Random(7).NextBytes(garbage);
-            lab.EnvoyFault = path => path is "/stats" or "/clusters" ? PortForwardAnswer.Ok(garbage, "text/plain") : null;
+            lab.EnvoyFault = path => path is "/stats" or "/clusters" ? PodPortAnswer.Ok(garbage, "text/plain") : null;
             var outcome = await lab.CheckAsync();
             Expect.NoCrash(outcome);
             Expect.NoFinding(outcome, "LLMD0204");
@@ -99,7 +100,7 @@ public static class EnvoyAdminCases
         new(Area, "admin never answers", "cuts each read at the probe timeout and names the gateway (timeout)", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.EnvoyFault = _ => new PortForwardAnswer { Hang = true };
+            lab.EnvoyFault = _ => new PodPortAnswer { Hang = true };
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0003", "reason", "(timeout)");
             Assert.True(outcome.Elapsed < TimeSpan.FromSeconds(15), $"the run took {outcome.Elapsed}");
@@ -108,7 +109,7 @@ public static class EnvoyAdminCases
         new(Area, "config_dump answers 503", "names the gateway pod and the admin's status", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.EnvoyFault = path => path == "/config_dump" ? PortForwardAnswer.Http(503, "envoy overloaded", "text/plain") : null;
+            lab.EnvoyFault = path => path == "/config_dump" ? PodPortAnswer.Http(503, "envoy overloaded", "text/plain") : null;
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0003", "reason", "answered 503");
         }),

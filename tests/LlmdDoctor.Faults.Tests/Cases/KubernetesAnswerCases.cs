@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 using LlmdDoctor.Kubernetes;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
@@ -22,7 +23,7 @@ public static class KubernetesAnswerCases
     }
 
     private static void AnswerPods(Lab lab, string body) =>
-        lab.Api.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = body, ContentType = "application/json" });
+        lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/pods", 200, "", "") { RawBody = body, ContentType = "application/json" });
 
     /// <summary>Pods unavailable with <paramref name="reason"/>; the rest of the cluster still read and checked.</summary>
     private static void OnlyPodsUnavailable(DoctorOutcome outcome, string reason)
@@ -101,20 +102,20 @@ public static class KubernetesAnswerCases
             await using var lab = await Lab.StartAsync();
             AnswerPods(lab, PodListWith("", """{"resourceVersion":"5000","continue":"c2FtZQ=="}"""));
             OnlyPodsUnavailable(await lab.CheckAsync(), "pagination loops");
-            Assert.Equal(2, lab.Api.RequestsTo("/api/v1/pods"));
+            Assert.Equal(2, lab.ApiFaults.RequestsTo("/api/v1/pods"));
         }),
 
         new(Area, "a new continue token on every page, forever", "stops at the page cap (1,000 pages): Pods unavailable, the rest checked", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/pods", 200, "", "")
             {
                 RawBodyOf = n => $$"""{"kind":"PodList","metadata":{"continue":"page-{{n}}"},"items":[]}""",
                 ContentType = "application/json",
             });
             var outcome = await lab.CheckAsync();
             OnlyPodsUnavailable(outcome, "more than 1,000 pages");
-            Assert.Equal(1000, lab.Api.RequestsTo("/api/v1/pods"));
+            Assert.Equal(1000, lab.ApiFaults.RequestsTo("/api/v1/pods"));
         }) { Slow = true },
 
         new(Area, "more Pods than the cap per kind", "stops reading at the cap (100,000 by default; 3 here): Pods unavailable, never an unbounded list", "LLMD0003", async () =>
@@ -127,7 +128,7 @@ public static class KubernetesAnswerCases
                 lab.Api.Add(pod);
             }
 
-            using var client = new KubeClient(new KubeConnection { Server = lab.Api.Url }, new KubeClientOptions { MaxListItems = 3, PageSize = 2 });
+            using var client = new KubeClient(new KubeConnection { Server = lab.ApiUrl }, new KubeClientOptions { MaxListItems = 3, PageSize = 2 });
             var inventory = await new LiveInventoryCollector(client).CollectAsync();
             var pods = inventory.Inputs[CheckInput.Pods];
             Assert.Equal(InputStatus.Unavailable, pods.Status);
@@ -144,16 +145,16 @@ public static class KubernetesAnswerCases
                 lab.Api.Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["namespace"] = "load", ["name"] = $"svc-{i:D3}" } });
             }
 
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/services", 410, "Expired", "The provided continuation parameter is too old") { QueryContains = "continue=", Times = 1 });
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/services", 410, "Expired", "The provided continuation parameter is too old") { QueryContains = "continue=", Times = 1 });
             var outcome = await lab.CheckAsync();
             Expect.NoFinding(outcome, "LLMD0003");
-            Assert.Equal(4, lab.Api.RequestsTo("/api/v1/services"));
+            Assert.Equal(4, lab.ApiFaults.RequestsTo("/api/v1/services"));
         }),
 
         new(Area, "a List without items or metadata (an empty kind)", "reads it as empty: no finding about the source", "none", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/apis/networking.istio.io/v1alpha3/envoyfilters", 200, "", "") { RawBody = "{}", ContentType = "application/json" });
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/apis/networking.istio.io/v1alpha3/envoyfilters", 200, "", "") { RawBody = "{}", ContentType = "application/json" });
             var outcome = await lab.CheckAsync();
             Expect.NoFinding(outcome, "LLMD0003");
             Expect.NoCrash(outcome);
@@ -194,7 +195,7 @@ public static class KubernetesAnswerCases
         new(Area, "a ConfigMap with a duplicate key (openshift-monitoring)", "reports ConfigMaps as unavailable; the monitoring checks that read them are skipped", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/namespaces/openshift-monitoring/configmaps", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/namespaces/openshift-monitoring/configmaps", 200, "", "")
             {
                 RawBody = """{"kind":"ConfigMapList","metadata":{},"items":[{"metadata":{"name":"cluster-monitoring-config","namespace":"openshift-monitoring"},"data":{"config.yaml":"a","config.yaml":"b"}}]}""",
                 ContentType = "application/json",
@@ -208,7 +209,7 @@ public static class KubernetesAnswerCases
         new(Area, "an HTTPRoute whose rules are an object", "reports HTTPRoutes as unavailable naming the route; the route checks are skipped, not passed", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/apis/gateway.networking.k8s.io/v1/httproutes", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/apis/gateway.networking.k8s.io/v1/httproutes", 200, "", "")
             {
                 RawBody = """{"kind":"HTTPRouteList","metadata":{},"items":[{"metadata":{"name":"odd-route","namespace":"my-first-model"},"spec":{"rules":{"matches":[]}}}]}""",
                 ContentType = "application/json",
@@ -239,7 +240,7 @@ public static class KubernetesAnswerCases
         new(Area, "a Gateway with a duplicate key", "reports Gateways as unavailable; the gateway checks are skipped, not passed", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/apis/gateway.networking.k8s.io/v1/gateways", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/apis/gateway.networking.k8s.io/v1/gateways", 200, "", "")
             {
                 RawBody = """{"kind":"GatewayList","metadata":{},"items":[{"metadata":{"name":"g","namespace":"openshift-ingress"},"spec":{"gatewayClassName":"a","gatewayClassName":"b"}}]}""",
                 ContentType = "application/json",
@@ -254,7 +255,7 @@ public static class KubernetesAnswerCases
         new(Area, "an InferencePool whose targetPorts is a string", "reports InferencePools as unavailable naming the pool; the pool checks are skipped", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/apis/inference.networking.k8s.io/v1/inferencepools", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/apis/inference.networking.k8s.io/v1/inferencepools", 200, "", "")
             {
                 RawBody = """{"kind":"InferencePoolList","metadata":{},"items":[{"metadata":{"name":"odd-pool","namespace":"my-first-model"},"spec":{"targetPorts":"8000","selector":{"matchLabels":{"app":"x"}}}}]}""",
                 ContentType = "application/json",
@@ -281,14 +282,14 @@ public static class KubernetesAnswerCases
 
             var outcome = await lab.CheckAsync();
             Expect.NoFinding(outcome, "LLMD0003");
-            Assert.Equal(3, lab.Api.RequestsTo("/api/v1/pods"));
+            Assert.Equal(3, lab.ApiFaults.RequestsTo("/api/v1/pods"));
         }),
 
         new(Area, "a watch event with a duplicate key", "the watch client ends with an error naming the watch URL and the line, not an exception from deep inside", "exception: KubeUnavailable", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.WatchSessions.Writer.TryWrite(["""{"type":"ADDED","object":{"metadata":{"name":"a","name":"b"}}}"""]);
-            using var client = new KubeClient(new KubeConnection { Server = lab.Api.Url });
+            lab.ApiFaults.WatchSessions.Writer.TryWrite(["""{"type":"ADDED","object":{"metadata":{"name":"a","name":"b"}}}"""]);
+            using var client = new KubeClient(new KubeConnection { Server = lab.ApiUrl });
             var error = await Assert.ThrowsAsync<KubeUnavailableException>(async () =>
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -1,22 +1,23 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 using LlmdDoctor.Kubernetes;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 
-/// <summary>Faults of the Kubernetes API server (the fake one on loopback), seen through <c>llmd-doctor check</c>.</summary>
+/// <summary>Faults of the Kubernetes API server (the simulator's, on loopback, with its fault hooks), seen through <c>llmd-doctor check</c>.</summary>
 public static class KubernetesApiCases
 {
     private const string Area = "Kubernetes API";
 
-    /// <summary>Fails the collection path of every kind the fake serves; discovery (/api, /apis/GROUP/VERSION) still answers.</summary>
+    /// <summary>Fails the collection path of every kind the API server serves; discovery (/api, /apis/GROUP/VERSION) still answers.</summary>
     internal static void FailEveryList(Lab lab, int status, string reason, string message, string? except = null)
     {
         foreach (var resource in lab.Api.Resources.Where(r => r.Plural != except))
         {
             var prefix = resource.Group.Length == 0 ? "/api/v1/" : $"/apis/{resource.GroupVersion}/";
-            lab.Api.Fail(prefix + resource.Plural, status, reason, message);
+            lab.ApiFaults.Fail(prefix + resource.Plural, status, reason, message);
         }
     }
 
@@ -52,15 +53,15 @@ public static class KubernetesApiCases
         new(Area, "500 on every request", "cannot read the cluster at all: exits 3 naming the API server URL and the 500", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail("/", 500, "InternalError", "etcdserver: leader changed");
+            lab.ApiFaults.Fail("/", 500, "InternalError", "etcdserver: leader changed");
             var outcome = await lab.CheckAsync();
-            Expect.Exit(outcome, 3, "could not run", $"cannot use the Kubernetes API at {lab.Api.Url}", "500", "etcdserver: leader changed");
+            Expect.Exit(outcome, 3, "could not run", $"cannot use the Kubernetes API at {lab.ApiUrl}", "500", "etcdserver: leader changed");
         }),
 
         new(Area, "500 on one kind (HTTPRoutes)", "reports the kind and URL as a source it could not read; the checks that need it are skipped, not passed", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail("/apis/gateway.networking.k8s.io/v1/httproutes", 500, "InternalError", "the server is currently unable to handle the request");
+            lab.ApiFaults.Fail("/apis/gateway.networking.k8s.io/v1/httproutes", 500, "InternalError", "the server is currently unable to handle the request");
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0003", "source", "HTTPRoute (");
             Expect.Finding(outcome, "LLMD0003", "reason", "500");
@@ -71,17 +72,17 @@ public static class KubernetesApiCases
         new(Area, "429 with Retry-After: 1, once", "waits the Retry-After, retries once, and completes as if nothing happened", "none", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail("/api/v1/pods", 429, "TooManyRequests", "storage is (re)initializing", times: 1, retryAfter: "1");
+            lab.ApiFaults.Fail("/api/v1/pods", 429, "TooManyRequests", "storage is (re)initializing", times: 1, retryAfter: "1");
             var outcome = await lab.CheckAsync();
             Expect.NoFinding(outcome, "LLMD0003");
-            Assert.True(lab.Api.RequestsTo("/api/v1/pods") >= 2, "the throttled list was not retried");
+            Assert.True(lab.ApiFaults.RequestsTo("/api/v1/pods") >= 2, "the throttled list was not retried");
             Assert.True(outcome.Elapsed >= TimeSpan.FromSeconds(1), "Retry-After was not honoured");
         }),
 
         new(Area, "429 with Retry-After on every try", "retries once, then reports the kind as unavailable (still throttled)", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail("/api/v1/pods", 429, "TooManyRequests", "too many requests", retryAfter: "1");
+            lab.ApiFaults.Fail("/api/v1/pods", 429, "TooManyRequests", "too many requests", retryAfter: "1");
             var outcome = await lab.CheckAsync();
             Expect.Finding(outcome, "LLMD0003", "reason", "still throttled after one retry");
             Expect.Finding(outcome, "LLMD0003", "source", "Pod (");
@@ -90,7 +91,7 @@ public static class KubernetesApiCases
         new(Area, "one list never answers (timeout)", "cuts the list at the 30 s request timeout and reports that kind as unavailable (timeout)", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Delays["/apis/monitoring.coreos.com/v1/servicemonitors"] = TimeSpan.FromMinutes(5);
+            lab.ApiFaults.Delays["/apis/monitoring.coreos.com/v1/servicemonitors"] = TimeSpan.FromMinutes(5);
             var outcome = await lab.CycleAsync(limit: TimeSpan.FromSeconds(50));
             Expect.Finding(outcome, "LLMD0003", "reason", "(timeout)");
             Expect.Finding(outcome, "LLMD0003", "source", "ServiceMonitor (");
@@ -99,7 +100,7 @@ public static class KubernetesApiCases
         new(Area, "403 on one kind (ServiceMonitors)", "names the RBAC denial and the checks that could not run; everything else is still checked", "LLMD0002", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Fail("/apis/monitoring.coreos.com/v1/servicemonitors", 403, "Forbidden",
+            lab.ApiFaults.Fail("/apis/monitoring.coreos.com/v1/servicemonitors", 403, "Forbidden",
                 "servicemonitors.monitoring.coreos.com is forbidden: User \"system:serviceaccount:llm-d-monitoring:llmd-doctor\" cannot list resource \"servicemonitors\"");
             var outcome = await lab.CheckAsync();
             var finding = Expect.Finding(outcome, "LLMD0002", "resource", "ServiceMonitor (");
@@ -121,7 +122,7 @@ public static class KubernetesApiCases
         new(Area, "a list answers HTML instead of JSON", "reports that kind as unavailable: the answer is not JSON", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/apis/gateway.networking.k8s.io/v1/gateways", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/apis/gateway.networking.k8s.io/v1/gateways", 200, "", "")
             {
                 RawBody = "<html><body>Application is not available</body></html>",
                 ContentType = "text/html",
@@ -135,7 +136,7 @@ public static class KubernetesApiCases
         new(Area, "connection cut mid-body", "reports that kind as unavailable: the connection broke while reading", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/services", 200, "", "")
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/services", 200, "", "")
             {
                 RawBody = new JsonObject { ["kind"] = "ServiceList", ["items"] = new JsonArray([.. Enumerable.Range(0, 200).Select(i => (JsonNode)new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"s{i}" } })]) }.ToJsonString(),
                 ContentType = "application/json",
@@ -149,8 +150,8 @@ public static class KubernetesApiCases
         new(Area, "a list larger than 64 MiB", "stops reading at 64 MiB and reports that kind as unavailable (too large)", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/configmaps", 200, "", "") { StreamBytes = 200L * 1024 * 1024 });
-            lab.Api.Failures.Add(new FakeFailure("/api/v1/namespaces/openshift-monitoring/configmaps", 200, "", "") { StreamBytes = 200L * 1024 * 1024 });
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/configmaps", 200, "", "") { StreamBytes = 200L * 1024 * 1024 });
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api/v1/namespaces/openshift-monitoring/configmaps", 200, "", "") { StreamBytes = 200L * 1024 * 1024 });
             var outcome = await Memory.BoundedAsync(() => lab.CheckAsync(), 400);
             Expect.Finding(outcome, "LLMD0003", "reason", "larger than 64 MiB");
         }),
@@ -166,7 +167,7 @@ public static class KubernetesApiCases
         new(Area, "a proxy's HTML 502 on /api", "exits 3 naming the 502 (the HTML page is not echoed as if it were a Status)", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.Failures.Add(new FakeFailure("/api", 502, "", "") { RawBody = "<html><h1>502 Bad Gateway</h1></html>", ContentType = "text/html" });
+            lab.ApiFaults.Failures.Add(new ScriptedFailure("/api", 502, "", "") { RawBody = "<html><h1>502 Bad Gateway</h1></html>", ContentType = "text/html" });
             var outcome = await lab.CheckAsync();
             Expect.Exit(outcome, 3, "could not run", "502");
         }),
@@ -177,30 +178,30 @@ public static class KubernetesApiCases
             var tokenFile = Path.Combine(lab.Dir, "token");
             await File.WriteAllTextAsync(tokenFile, "token-before-rotation");
             lab.KubeUser = $"tokenFile: {tokenFile}";
-            lab.Api.RequiredToken = "token-before-rotation";
-            lab.Api.BeforeRequest = n =>
+            lab.Api.Token = "token-before-rotation";
+            lab.ApiFaults.BeforeRequest = n =>
             {
                 if (n == 6)
                 {
                     File.WriteAllText(tokenFile, "token-after-rotation");
                     File.SetLastWriteTimeUtc(tokenFile, DateTime.UtcNow.AddSeconds(5));
-                    lab.Api.RequiredToken = "token-after-rotation";
+                    lab.Api.Token = "token-after-rotation";
                 }
             };
             var outcome = await lab.CheckAsync();
             Expect.NoFinding(outcome, "LLMD0003");
             Expect.NoFinding(outcome, "LLMD0002");
-            Assert.Contains(lab.Api.Requests, r => r.Authorization == "Bearer token-after-rotation");
+            Assert.Contains(lab.ApiFaults.Requests, r => r.Authorization == "Bearer token-after-rotation");
         }),
 
         new(Area, "static token revoked mid-run", "reports the kinds read after the revocation as unavailable (credential rejected), never as empty; every list fails, so it exits 3", "LLMD0003", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.BeforeRequest = n =>
+            lab.ApiFaults.BeforeRequest = n =>
             {
                 if (n == 6)
                 {
-                    lab.Api.RequiredToken = "a-token-the-doctor-does-not-have";
+                    lab.Api.Token = "a-token-the-doctor-does-not-have";
                 }
             };
             var outcome = await lab.CheckAsync();
@@ -211,9 +212,9 @@ public static class KubernetesApiCases
         new(Area, "expired client certificate", "exits 3: the API server rejects the credential (401), named in the message", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync(Certificates.Signed());
-            lab.Api.RequireValidClientCertificate = true;
+            lab.ApiFaults.RequireValidClientCertificate = true;
             var (cert, key) = Certificates.Client(expired: true);
-            lab.KubeCluster = $"server: {lab.Api.Url.AbsoluteUri.TrimEnd('/')}\ncertificate-authority-data: {HealthyCluster.Base64(Certificates.CaPem)}";
+            lab.KubeCluster = $"server: {lab.ApiUrl.AbsoluteUri.TrimEnd('/')}\ncertificate-authority-data: {HealthyCluster.Base64(Certificates.CaPem)}";
             lab.KubeUser = $"client-certificate-data: {HealthyCluster.Base64(cert)}\nclient-key-data: {HealthyCluster.Base64(key)}";
             var outcome = await lab.CheckAsync();
             Expect.Exit(outcome, 3, "could not run", "401", "the credential was rejected");
@@ -222,16 +223,16 @@ public static class KubernetesApiCases
         new(Area, "server certificate from an unknown CA", "exits 3: TLS handshake failed, naming the API server", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync(Certificates.SelfSigned());
-            lab.KubeCluster = $"server: {lab.Api.Url.AbsoluteUri.TrimEnd('/')}\ncertificate-authority-data: {HealthyCluster.Base64(Certificates.CaPem)}";
+            lab.KubeCluster = $"server: {lab.ApiUrl.AbsoluteUri.TrimEnd('/')}\ncertificate-authority-data: {HealthyCluster.Base64(Certificates.CaPem)}";
             var outcome = await lab.CheckAsync();
-            Expect.Exit(outcome, 3, "could not run", "TLS handshake failed", lab.Api.Url.Authority);
+            Expect.Exit(outcome, 3, "could not run", "TLS handshake failed", lab.ApiUrl.Authority);
         }),
 
         new(Area, "watch stream sends garbage", "the watch client (not used by a cycle, which lists) ends with an error naming the watch URL", "exception: KubeUnavailable", async () =>
         {
             await using var lab = await Lab.StartAsync();
-            lab.Api.WatchSessions.Writer.TryWrite(["{\"type\":\"ADDED\",\"object\":", "<<garbage>>"]);
-            using var client = new KubeClient(new KubeConnection { Server = lab.Api.Url });
+            lab.ApiFaults.WatchSessions.Writer.TryWrite(["{\"type\":\"ADDED\",\"object\":", "<<garbage>>"]);
+            using var client = new KubeClient(new KubeConnection { Server = lab.ApiUrl });
             var error = await Assert.ThrowsAsync<KubeUnavailableException>(async () =>
             {
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -240,7 +241,7 @@ public static class KubernetesApiCases
                 }
             });
             Assert.Contains("watch", error.Message, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains(lab.Api.Url.Authority, error.Message, StringComparison.Ordinal);
+            Assert.Contains(lab.ApiUrl.Authority, error.Message, StringComparison.Ordinal);
         }),
 
         new(Area, "watch stream closes", "the watch client reopens from the last resourceVersion it saw and delivers the next event", "none", async () =>
@@ -252,9 +253,9 @@ public static class KubernetesApiCases
             var podB = podA.DeepClone().AsObject();
             podB["metadata"]!["name"] = "pod-b";
             podB["metadata"]!["resourceVersion"] = "5002";
-            lab.Api.WatchSessions.Writer.TryWrite([FakeApiServer.Event("ADDED", podA)]);
-            lab.Api.WatchSessions.Writer.TryWrite([FakeApiServer.Event("ADDED", podB), FakeApiServer.Hold]);
-            using var client = new KubeClient(new KubeConnection { Server = lab.Api.Url });
+            lab.ApiFaults.WatchSessions.Writer.TryWrite([ApiServerFaults.WatchEvent("ADDED", podA)]);
+            lab.ApiFaults.WatchSessions.Writer.TryWrite([ApiServerFaults.WatchEvent("ADDED", podB), ApiServerFaults.Hold]);
+            using var client = new KubeClient(new KubeConnection { Server = lab.ApiUrl });
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             var names = new List<string>();
             await foreach (var e in client.WatchAsync(KubeResource.Pods, resourceVersion: "5000", cancellationToken: cts.Token))
@@ -267,7 +268,7 @@ public static class KubernetesApiCases
             }
 
             Assert.Equal(["pod-a", "pod-b"], names);
-            Assert.Contains(lab.Api.Requests, r => r.PathAndQuery.Contains("watch=", StringComparison.Ordinal) && r.PathAndQuery.Contains("resourceVersion=5001", StringComparison.Ordinal));
+            Assert.Contains(lab.ApiFaults.Requests, r => r.PathAndQuery.Contains("watch=", StringComparison.Ordinal) && r.PathAndQuery.Contains("resourceVersion=5001", StringComparison.Ordinal));
         }),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Faults.Tests.Harness;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Cases;
 
@@ -94,7 +95,7 @@ public static class SecretCases
             var outcome = await lab.RunAsync(["check", "--config", lab.WriteConfig(), "--kubeconfig", lab.WriteKubeconfig()]);
             Expect.Exit(outcome, 2, "bearer token", "line break");
             Assert.DoesNotContain("crlf-TOKEN", outcome.Error + outcome.Out, StringComparison.Ordinal);
-            Assert.DoesNotContain(lab.Api.Requests, r => r.Authorization.Contains("crlf-TOKEN", StringComparison.Ordinal));
+            Assert.DoesNotContain(lab.ApiFaults.Requests, r => r.Authorization.Contains("crlf-TOKEN", StringComparison.Ordinal));
         }),
 
         new(Area, "gateway probe credential Secret with CR/LF inside", "does not send it (no header injected); the gateway's 401 is reported as the configured credential refused", "LLMD0404", async () =>
@@ -138,9 +139,9 @@ public static class SecretCases
         {
             await using var lab = await Lab.StartAsync();
             const string Token = "kube-TOKEN-echo-3f7a";
-            lab.Api.RequiredToken = Token;
+            lab.Api.Token = Token;
             lab.KubeUser = $"token: {Token}";
-            lab.Api.Fail("/apis/monitoring.coreos.com/v1/servicemonitors", 403, "Forbidden", $"servicemonitors is forbidden: User \"system:serviceaccount:x:y\" with token {Token} cannot list resource");
+            lab.ApiFaults.Fail("/apis/monitoring.coreos.com/v1/servicemonitors", 403, "Forbidden", $"servicemonitors is forbidden: User \"system:serviceaccount:x:y\" with token {Token} cannot list resource");
             var outcome = await CheckEverywhereAsync(lab, Token, "echo-3f7a");
             Assert.Contains("<redacted>", outcome.Out, StringComparison.Ordinal);
         }),
@@ -176,7 +177,7 @@ public static class SecretCases
         {
             await using var lab = await Lab.StartAsync();
             const string Token = "collect+TOKEN/7e1a";
-            lab.Api.RequiredToken = Token;
+            lab.Api.Token = Token;
             lab.KubeUser = $"token: {Token}";
             lab.Api.Add(new JsonObject
             {
@@ -184,7 +185,7 @@ public static class SecretCases
                 ["kind"] = "Pod",
                 ["metadata"] = new JsonObject { ["namespace"] = "my-first-model", ["name"] = "echo", ["annotations"] = new JsonObject { ["example.com/auth"] = $"Bearer {Token}", ["example.com/copy"] = $"x-{Token}-y" } },
             });
-            lab.EnvoyFault = path => path == "/server_info" ? PortForwardAnswer.Http(200, $"{{\"state\":\"LIVE\",\"node\":{{\"metadata\":{{\"token\":{JsonSerializer.Serialize(Token)}}}}}}}") : null;
+            lab.EnvoyFault = path => path == "/server_info" ? PodPortAnswer.Http(200, $"{{\"state\":\"LIVE\",\"node\":{{\"metadata\":{{\"token\":{JsonSerializer.Serialize(Token)}}}}}}}") : null;
             var (_, _, files) = await CollectAsync(lab);
             Assert.Contains(files, f => f.File.EndsWith("server_info.json", StringComparison.Ordinal) && f.Text.Contains("<redacted>", StringComparison.Ordinal));
             NotInFiles(files, Token, "TOKEN/7e1a", "TOKEN\\/7e1a", "TOKEN\\u002F7e1a");

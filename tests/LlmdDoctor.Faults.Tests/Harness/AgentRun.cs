@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace LlmdDoctor.Faults.Tests.Harness;
 
 /// <summary>The real agent (<see cref="AgentCommands.RunAgentAsync"/>) against a lab, on a free loopback port, with its logs captured.</summary>
-public sealed class AgentRun : IAsyncDisposable
+internal sealed class AgentRun : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop;
     private readonly Task<int> _agent;
@@ -33,7 +33,7 @@ public sealed class AgentRun : IAsyncDisposable
     {
         var config = DoctorConfigLoader.Load(lab.ConfigYaml, "fault-config", new Dictionary<string, string?>()) with { Interval = interval };
         var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        var source = new LiveClusterSource(new KubeConnection { Server = server ?? lab.Api.Url, Credentials = new StaticCredentialSource(new KubeCredential(token, null)) }, config, addresses);
+        var source = new LiveClusterSource(new KubeConnection { Server = server ?? lab.ApiUrl, Credentials = new StaticCredentialSource(new KubeCredential(token, null)) }, config, addresses);
         var url = $"http://127.0.0.1:{Cases.Ports.Closed()}";
         var logs = new CapturedLogs();
         var stop = new CancellationTokenSource();

@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Kubernetes;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Harness;
 
 /// <summary>
-/// The simulator's <c>healthy</c> scenario (one gateway, one model, a reachable EPP), served by the fake API server
+/// The simulator's <c>healthy</c> scenario (one gateway, one model, a reachable EPP), served by the simulator's API server
 /// and the fake gateway: the baseline every fault is injected into, so a finding can only come from the fault.
 /// </summary>
 public static class HealthyCluster
@@ -21,14 +22,6 @@ public static class HealthyCluster
     public static IReadOnlyList<JsonObject> Objects => Bundle.Value;
 
     public static string EnvoyDir => Path.Combine(Repository.ScenarioBundle("healthy"), "envoy", "openshift-ingress", GatewayPod);
-
-    public static void LoadInto(FakeApiServer server)
-    {
-        foreach (var obj in Objects.Where(server.Serves))
-        {
-            server.Add((JsonObject)obj.DeepClone());
-        }
-    }
 
     private static List<JsonObject> Load()
     {
@@ -57,9 +50,13 @@ public static class HealthyCluster
         return result;
     }
 
-    /// <summary>The gateway pod's Envoy admin, from the bundle's files.</summary>
-    public static PortForwardAnswer EnvoyAdmin(string path)
+    /// <summary>
+    /// The gateway pod's Envoy admin, from the bundle's files: what every pod's port answers through port-forward
+    /// (as before: the cases only port-forward to the gateway pod's admin port); 404 for any other path.
+    /// </summary>
+    internal static byte[] EnvoyAdmin(string ns, string pod, int port, string requestLine)
     {
+        var path = requestLine.Split(' ') is [_, var p, ..] ? p : "/";
         var file = path switch
         {
             "/config_dump" => "config_dump.json",
@@ -68,7 +65,7 @@ public static class HealthyCluster
             "/server_info" => "server_info.json",
             _ => null,
         };
-        return file is null ? PortForwardAnswer.Http(404, "") : PortForwardAnswer.Ok(File.ReadAllBytes(Path.Combine(EnvoyDir, file)));
+        return file is null ? PodPortAnswer.Http(404, "").Raw! : PodPortAnswer.Ok(File.ReadAllBytes(Path.Combine(EnvoyDir, file))).Raw!;
     }
 
     /// <summary>A vLLM behind a working gateway and EPP: lists the model, answers chat and completions, with the picker's header.</summary>

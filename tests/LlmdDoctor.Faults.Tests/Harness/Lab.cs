@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LlmdDoctor.Cli;
 using LlmdDoctor.Core.Reporting;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Faults.Tests.Harness;
 
@@ -18,25 +19,35 @@ public sealed record DoctorOutcome(int ExitCode, string Out, string Error, TimeS
 }
 
 /// <summary>
-/// A healthy llm-d cluster on loopback (fake Kubernetes API with the <c>healthy</c> scenario, Envoy admin through
-/// port-forward, a vLLM-like gateway, a Prometheus API), a kubeconfig and a config file pointing the doctor at it.
-/// Each fault case swaps one behaviour and runs the real <c>llmd-doctor check</c>.
+/// A healthy llm-d cluster on loopback (the simulator's API server with the <c>healthy</c> scenario and its fault
+/// hooks, Envoy admin through port-forward, a vLLM-like gateway, a Prometheus API), a kubeconfig and a config file
+/// pointing the doctor at it. Each fault case swaps one behaviour and runs the real <c>llmd-doctor check</c>.
 /// </summary>
-public sealed class Lab : IAsyncDisposable
+internal sealed class Lab : IAsyncDisposable
 {
-    private Lab(FakeApiServer api, string dir)
+    private readonly ApiServerHost _api;
+
+    private Lab(ApiServerHost api, string dir)
     {
-        Api = api;
+        _api = api;
         Dir = dir;
         Gateway = new RawServer((r, s, ct) => GatewayBehaviour(r, s, ct));
         Prometheus = new RawServer((r, s, ct) => PrometheusBehaviour(r, s, ct));
         GatewayUrl = Gateway.Url;
         PrometheusUrl = Prometheus.Url;
-        Api.PortForwardResponder = (pod, path) => EnvoyFault?.Invoke(path) ?? HealthyCluster.EnvoyAdmin(path);
+        ApiFaults.PortForward = (_, path) => EnvoyFault?.Invoke(path);
         KubeUser = "token: kube-token";
     }
 
-    public FakeApiServer Api { get; }
+    /// <summary>The cluster's API server (objects, token, served kinds); no token by default: each case brings its credentials.</summary>
+    public SimulatedApiServer Api => _api.Server;
+
+    /// <summary>Where the API server listens.</summary>
+    public Uri ApiUrl => _api.Url;
+
+    /// <summary>The API server's fault hooks (scripted failures, delays, watch sessions, requests seen).</summary>
+    public ApiServerFaults ApiFaults => _api.Server.Faults!;
+
     public RawServer Gateway { get; }
     public RawServer Prometheus { get; }
     public string Dir { get; }
@@ -45,7 +56,7 @@ public sealed class Lab : IAsyncDisposable
     public Func<RawRequest, Stream, CancellationToken, Task> PrometheusBehaviour { get; set; } = HealthyCluster.HealthyPrometheus;
 
     /// <summary>Replaces the Envoy admin answer for a path; null = the healthy bundle's file.</summary>
-    public Func<string, PortForwardAnswer?>? EnvoyFault { get; set; }
+    public Func<string, PodPortAnswer?>? EnvoyFault { get; set; }
 
     public string GatewayUrl { get; set; }
     public string PrometheusUrl { get; set; }
@@ -63,13 +74,19 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>The kubeconfig user body (indented 4 spaces per line after the first).</summary>
     public string KubeUser { get; set; }
 
-    /// <summary>The kubeconfig cluster body; default: the fake's URL.</summary>
+    /// <summary>The kubeconfig cluster body; default: the API server's URL.</summary>
     public string? KubeCluster { get; set; }
 
     public static async Task<Lab> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? apiCertificate = null)
     {
-        var api = await FakeApiServer.StartAsync(apiCertificate);
-        HealthyCluster.LoadInto(api);
+        var server = new SimulatedApiServer(HealthyCluster.Objects, token: null, HealthyCluster.EnvoyAdmin) { Faults = new ApiServerFaults() };
+
+        // The scenario holds Istio objects only at networking.istio.io/v1 (DestinationRules), so the simulator derives no
+        // v1alpha3; but Istio's CRDs serve EnvoyFilter at v1alpha3 beside DestinationRule at v1/v1beta1/v1alpha3
+        // (istio manifests/charts/base/files/crd-all.gen.yaml @86c9f01fd73), and the fault matrix's healthy cluster
+        // has them installed, with no EnvoyFilter in it: the Envoy checks run instead of being skipped.
+        server.Resources.Add(new ApiResource("networking.istio.io", "v1alpha3", "envoyfilters", "EnvoyFilter", Namespaced: true));
+        var api = await ApiServerHost.StartAsync(server, apiCertificate);
         var dir = Directory.CreateTempSubdirectory("llmd-faults-").FullName;
         return new Lab(api, dir);
     }
@@ -96,7 +113,7 @@ public sealed class Lab : IAsyncDisposable
         clusters:
         - name: fault
           cluster:
-        {Indent(KubeCluster ?? $"server: {Api.Url.AbsoluteUri.TrimEnd('/')}", 4)}
+        {Indent(KubeCluster ?? $"server: {ApiUrl.AbsoluteUri.TrimEnd('/')}", 4)}
         users:
         - name: fault
           user:
@@ -141,7 +158,7 @@ public sealed class Lab : IAsyncDisposable
     {
         await Gateway.DisposeAsync();
         await Prometheus.DisposeAsync();
-        await Api.DisposeAsync();
+        await _api.DisposeAsync();
         try
         {
             Directory.Delete(Dir, recursive: true);
@@ -172,7 +189,7 @@ public static class Cli
     }
 }
 
-public static class LabCycle
+internal static class LabCycle
 {
     /// <summary>
     /// One full doctor cycle (LiveClusterSource → every check → report) in-process, with Service names mapped to
@@ -182,7 +199,7 @@ public static class LabCycle
     {
         var config = LlmdDoctor.Configuration.DoctorConfigLoader.Load(lab.ConfigYaml, "fault-config", new Dictionary<string, string?>());
         using var source = new LlmdDoctor.Collection.LiveClusterSource(
-            new LlmdDoctor.Kubernetes.KubeConnection { Server = lab.Api.Url, Credentials = new LlmdDoctor.Kubernetes.StaticCredentialSource(new LlmdDoctor.Kubernetes.KubeCredential("kube-token", null)) },
+            new LlmdDoctor.Kubernetes.KubeConnection { Server = lab.ApiUrl, Credentials = new LlmdDoctor.Kubernetes.StaticCredentialSource(new LlmdDoctor.Kubernetes.KubeCredential("kube-token", null)) },
             config, addresses);
         var started = Stopwatch.StartNew();
         var run = new LlmdDoctor.Agent.DoctorCycle(config, config.Policy([]), TimeProvider.System).RunAsync(source, LlmdDoctor.Core.Checks.CheckRegistry.All, CancellationToken.None);
