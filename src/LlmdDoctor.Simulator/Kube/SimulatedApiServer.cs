@@ -94,7 +94,8 @@ internal sealed partial class SimulatedApiServer
     /// <summary>
     /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves and returns the stored copy.
     /// Like every write to kube-apiserver it gets the next resourceVersion. Tests call it between doctor cycles; the
-    /// doctor itself never writes.
+    /// doctor itself never writes. Stored as given: a Secret keeps its data (unlike a scenario's), so a client test
+    /// proves its client never asks for it.
     /// </summary>
     public JsonObject Add(JsonObject obj)
     {
@@ -126,15 +127,15 @@ internal sealed partial class SimulatedApiServer
         }
     }
 
-    /// <summary>Every request as <c>METHOD path?query</c>, for tests.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>Every request's method, path and query, and Accept header, for tests (no credentials: those are in <see cref="ApiServerFaults.Requests"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<ApiCall> Requests { get; } = new();
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var accept = request.Headers.Accept.ToString();
-        Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
+        Requests.Enqueue(new ApiCall(request.Method, path + request.QueryString, accept));
 
         var authorization = request.Headers.Authorization.ToString();
         var faults = Faults;
@@ -144,7 +145,7 @@ internal sealed partial class SimulatedApiServer
             faults.BeforeRequest?.Invoke(faults.NextRequestNumber());
         }
 
-        if (Token is { } token && authorization != "Bearer " + token)
+        if (!await AuthenticatedAsync(context, authorization))
         {
             await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");
             return;
@@ -394,3 +395,6 @@ internal sealed partial class SimulatedApiServer
 
     private static string Encode(int offset) => Convert.ToBase64String(Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture)));
 }
+
+/// <summary>One request as <see cref="SimulatedApiServer.Requests"/> records it.</summary>
+internal sealed record ApiCall(string Method, string PathAndQuery, string Accept);
