@@ -175,4 +175,67 @@ public sealed class ApiServerHostTests
         Assert.All(data.Skip(1), f => Assert.True(f.Length - 1 <= (frameBytes ?? 32 * 1024)));
         Assert.Equal(answer, data.Skip(1).SelectMany(f => f.Skip(1)).ToArray());
     }
+    private static JsonObject Lease(string ns, string name, string? resourceVersion, string holder)
+    {
+        var metadata = new JsonObject { ["name"] = name, ["namespace"] = ns };
+        if (resourceVersion is not null)
+        {
+            metadata["resourceVersion"] = resourceVersion;
+        }
+
+        return new JsonObject
+        {
+            ["apiVersion"] = "coordination.k8s.io/v1",
+            ["kind"] = "Lease",
+            ["metadata"] = metadata,
+            ["spec"] = new JsonObject { ["holderIdentity"] = holder },
+        };
+    }
+
+    /// <summary>
+    /// (case, method, namespace, name in the URL (null = the collection), name in the body, resourceVersion sent
+    /// ("stored" = the stored one), expected status, reason of the Status or null, holder of llmd-doctor afterwards).
+    /// The server starts with the Lease llm-d-monitoring/llmd-doctor held by "old"; only the doctor's namespace is writable.
+    /// </summary>
+    public static TheoryData<string, string, string, string?, string, string?, HttpStatusCode, string?, string> LeaseWrites => new()
+    {
+        { "create a new Lease", "POST", "llm-d-monitoring", null, "fresh", null, HttpStatusCode.Created, null, "old" },
+        { "create an existing Lease", "POST", "llm-d-monitoring", null, "llmd-doctor", null, HttpStatusCode.Conflict, "AlreadyExists", "old" },
+        { "update with the stored resourceVersion", "PUT", "llm-d-monitoring", "llmd-doctor", "llmd-doctor", "stored", HttpStatusCode.OK, null, "new" },
+        { "update with a stale resourceVersion", "PUT", "llm-d-monitoring", "llmd-doctor", "llmd-doctor", "1", HttpStatusCode.Conflict, "Conflict", "old" },
+        { "update without a resourceVersion", "PUT", "llm-d-monitoring", "llmd-doctor", "llmd-doctor", null, HttpStatusCode.Conflict, "Conflict", "old" },
+        { "update of a missing Lease creates it", "PUT", "llm-d-monitoring", "other", "other", null, HttpStatusCode.Created, null, "old" },
+        { "a URL name other than the body's", "PUT", "llm-d-monitoring", "other", "llmd-doctor", "stored", HttpStatusCode.BadRequest, "BadRequest", "old" },
+        { "a Lease in another namespace", "POST", "ns", null, "llmd-doctor", null, HttpStatusCode.Forbidden, "Forbidden", "old" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LeaseWrites))]
+    public async Task Lease_writes_follow_the_generic_store_and_rbac(
+        string name, string method, string ns, string? urlName, string bodyName, string? resourceVersion, HttpStatusCode expected, string? reason, string holderAfter)
+    {
+        var server = new SimulatedApiServer([Pod("a")], null, (_, _, _, _) => null);
+        var existing = server.Add(Lease("llm-d-monitoring", "llmd-doctor", null, "old"));
+        await using var api = await ApiServerHost.StartAsync(server);
+        using var http = new HttpClient();
+        var sent = resourceVersion == "stored" ? (string?)existing["metadata"]!["resourceVersion"] : resourceVersion;
+        var collection = $"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases";
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(api.Url, urlName is null ? collection : $"{collection}/{urlName}"))
+        {
+            Content = new StringContent(Lease(ns, bodyName, sent, "new").ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await http.SendAsync(request);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var stored = JsonNode.Parse(await http.GetStringAsync(new Uri(api.Url, "/apis/coordination.k8s.io/v1/namespaces/llm-d-monitoring/leases/llmd-doctor")))!;
+
+        Assert.True(expected == response.StatusCode, $"{name}: {(int)response.StatusCode} {answer.ToJsonString()}");
+        Assert.Equal(reason, (string?)answer["reason"]);
+        Assert.Equal(holderAfter, (string?)stored["spec"]!["holderIdentity"]);
+        if (reason is null)
+        {
+            Assert.Equal("new", (string?)answer["spec"]!["holderIdentity"]);
+            Assert.Equal(server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)answer["metadata"]!["resourceVersion"]);
+        }
+    }
 }

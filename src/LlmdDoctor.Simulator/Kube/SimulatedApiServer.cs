@@ -15,7 +15,7 @@ internal delegate Uri? PodPortListener(string ns, string pod, int port);
 /// The simulated Kubernetes API server (HTTPS, bearer token): discovery (/api, /apis, /apis/g/v, /version),
 /// get/list with label selectors and limit/continue paging, Tables for kubectl, metadata-only lists, watch,
 /// Status errors like the real server, Secrets as metadata only, and pods/portforward over WebSocket
-/// (v4.channel.k8s.io). Read-only: writes are forbidden by "RBAC".
+/// (v4.channel.k8s.io). Read-only but for the doctor's leader-election Lease: other writes are forbidden by "RBAC".
 /// Ported from tests/LlmdDoctor.Kubernetes.Tests/Fake (our own fake) and adapted to serve a scenario.
 /// </summary>
 internal sealed partial class SimulatedApiServer
@@ -215,6 +215,12 @@ internal sealed partial class SimulatedApiServer
         if (resource is null || (ns is not null && !resource.Namespaced) || rest.Length > 3)
         {
             await WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
+            return;
+        }
+
+        if (IsLeaseWrite(request, resource, ns, rest))
+        {
+            await WriteLeaseAsync(context, resource, ns!, rest);
             return;
         }
 
