@@ -3,12 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmdDoctor.Simulator.Kube;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Simulator.Tests;
 
@@ -268,36 +262,20 @@ public sealed class ApiServerFaultTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => api.PortForwardAsync("ns", "a", 15000, "/x", cts.Token));
     }
 
-    /// <summary>The server on plain HTTP loopback (the simulator and the fault matrix put TLS in front).</summary>
+    /// <summary>The server on plain HTTP loopback (<see cref="ApiServerHost"/>), with a client for these cases.</summary>
     private sealed class ApiHost : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private readonly ApiServerHost _host;
         private readonly HttpClient _http = new();
 
-        private ApiHost(WebApplication app, SimulatedApiServer server, Uri url)
-        {
-            _app = app;
-            Server = server;
-            Url = url;
-        }
+        private ApiHost(ApiServerHost host) => _host = host;
 
-        public SimulatedApiServer Server { get; }
+        public SimulatedApiServer Server => _host.Server;
 
-        public Uri Url { get; }
+        public Uri Url => _host.Url;
 
-        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults)
-        {
-            var server = new SimulatedApiServer(objects, token, Pong) { Faults = faults };
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            app.UseWebSockets();
-            app.Run(server.HandleAsync);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new ApiHost(app, server, new Uri(address));
-        }
+        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults) =>
+            new(await ApiServerHost.StartAsync(new SimulatedApiServer(objects, token, Pong) { Faults = faults }));
 
         public Task<HttpResponseMessage> GetAsync(string pathAndQuery, string token, CancellationToken ct = default)
         {
@@ -347,16 +325,7 @@ public sealed class ApiServerFaultTests
         public async ValueTask DisposeAsync()
         {
             _http.Dispose();
-            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            try
-            {
-                await _app.StopAsync(quick.Token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

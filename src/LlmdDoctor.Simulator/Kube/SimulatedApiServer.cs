@@ -12,11 +12,12 @@ internal delegate byte[]? PodPortResponder(string ns, string pod, int port, stri
 internal delegate Uri? PodPortListener(string ns, string pod, int port);
 
 /// <summary>
-/// The simulated Kubernetes API server (HTTPS, bearer token): discovery (/api, /apis, /apis/g/v, /version),
+/// The simulated Kubernetes API server (HTTPS; bearer token or client certificate): discovery (/api, /apis, /apis/g/v, /version),
 /// get/list with label selectors and limit/continue paging, Tables for kubectl, metadata-only lists, watch,
 /// Status errors like the real server, Secrets as metadata only, and pods/portforward over WebSocket
 /// (v4.channel.k8s.io). Read-only but for the doctor's leader-election Lease: other writes are forbidden by "RBAC".
-/// Ported from tests/LlmdDoctor.Kubernetes.Tests/Fake (our own fake) and adapted to serve a scenario.
+/// The one Kubernetes API fake of the project: the client tests (tests/LlmdDoctor.Kubernetes.Tests) host it alone through
+/// <see cref="ApiServerHost"/>; the simulated cluster serves a scenario with it.
 /// </summary>
 internal sealed partial class SimulatedApiServer
 {
