@@ -128,7 +128,10 @@ internal sealed partial class SimulatedApiServer
         }
     }
 
-    /// <summary>Every request's method, path and query, and Accept header, for tests (no credentials: those are in <see cref="ApiServerFaults.Requests"/>).</summary>
+    /// <summary>
+    /// Every request's method, path and query, and Accept header, for tests: recorded while fault hooks are attached, so a
+    /// long <c>demo</c> keeps no growing record (no credentials here: those are in <see cref="ApiServerFaults.Requests"/>).
+    /// </summary>
     public System.Collections.Concurrent.ConcurrentQueue<ApiCall> Requests { get; } = new();
 
     public async Task HandleAsync(HttpContext context)
@@ -136,12 +139,11 @@ internal sealed partial class SimulatedApiServer
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var accept = request.Headers.Accept.ToString();
-        Requests.Enqueue(new ApiCall(request.Method, path + request.QueryString, accept));
-
         var authorization = request.Headers.Authorization.ToString();
         var faults = Faults;
         if (faults is not null)
         {
+            Requests.Enqueue(new ApiCall(request.Method, path + request.QueryString, accept));
             faults.Requests.Enqueue(new ApiRequest(request.Method, path + request.QueryString, authorization));
             faults.BeforeRequest?.Invoke(faults.NextRequestNumber());
         }
