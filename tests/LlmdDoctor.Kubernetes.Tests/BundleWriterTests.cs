@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
 using LlmdDoctor.Core.Envoy;
-using LlmdDoctor.Kubernetes.Tests.Fake;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 

@@ -1,22 +1,25 @@
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using LlmdDoctor.Simulator;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
 public sealed class InClusterConnectionTests : IAsyncLifetime
 {
-    private FakeApiServer _server = null!;
+    private readonly SimulatorCertificates _pki = new();
+    private ApiServerHost _api = null!;
     private DirectoryInfo _dir = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync(https: true);
-        _server.Add(Objects.Namespace("llm"));
+        _api = await SimulatedApi.StartAsync(_pki.Server);
+        _api.Server.Add(Objects.Namespace("llm"));
         _dir = Directory.CreateTempSubdirectory("sa");
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        await _api.DisposeAsync();
+        _pki.Dispose();
         _dir.Delete(recursive: true);
     }
 
@@ -34,16 +37,16 @@ public sealed class InClusterConnectionTests : IAsyncLifetime
     public async Task Rotated_service_account_token_is_picked_up(Rotation rotation)
     {
         var paths = new InClusterPaths(Path.Combine(_dir.FullName, "token"), Path.Combine(_dir.FullName, "ca.crt"));
-        await File.WriteAllTextAsync(paths.CaFile, TestCertificates.Pem(_server.ServerCertificate!));
+        await File.WriteAllTextAsync(paths.CaFile, _pki.CaPem);
         await File.WriteAllTextAsync(paths.TokenFile, "token-1\n");
         var mtime = File.GetLastWriteTimeUtc(paths.TokenFile);
         var time = new ManualTime(DateTimeOffset.UtcNow);
         var env = new Dictionary<string, string?>
         {
             ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
-            ["KUBERNETES_SERVICE_PORT"] = _server.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["KUBERNETES_SERVICE_PORT"] = _api.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _server.RequiredToken = "token-1";
+        _api.Server.Token = "token-1";
 
         Assert.True(InClusterConnection.IsAvailable(paths, k => env.GetValueOrDefault(k)));
         var connection = InClusterConnection.Create(paths, k => env.GetValueOrDefault(k), time);
@@ -57,11 +60,11 @@ public sealed class InClusterConnectionTests : IAsyncLifetime
             time.Now += TimeSpan.FromSeconds(61);
         }
 
-        _server.RequiredToken = "token-2";
+        _api.Server.Token = "token-2";
         Assert.Single((await client.ListAsync(KubeResource.Namespaces)).Items);
 
-        Assert.Equal("token-2", _server.SeenTokens.Last());
-        Assert.Equal(rotation == Rotation.ServerRejectsOldToken, _server.SeenTokens.Count(t => t == "token-1") == 2);
+        Assert.Equal("token-2", _api.BearerTokens().Last());
+        Assert.Equal(rotation == Rotation.ServerRejectsOldToken, _api.BearerTokens().Count(t => t == "token-1") == 2);
     }
 
     [Theory]
@@ -71,15 +74,16 @@ public sealed class InClusterConnectionTests : IAsyncLifetime
     public async Task Server_chain_with_an_intermediate_is_validated_against_the_configured_ca_only(string trusted, bool succeeds)
     {
         var (root, intermediate, leaf) = TestCertificates.Chain();
-        await using var server = await FakeApiServer.StartAsync(https: true, chain: (leaf, [intermediate]));
-        server.Add(Objects.Namespace("llm"));
+        await using var api = await SimulatedApi.StartAsync(leaf, [intermediate]);
+        api.Server.Add(Objects.Namespace("llm"));
+        using var unrelated = new SimulatorCertificates();
         var ca = trusted switch
         {
             "root" => root,
             "intermediate-only" => intermediate,
-            _ => TestCertificates.Server(),
+            _ => unrelated.Ca,
         };
-        using var client = new KubeClient(new KubeConnection { Server = server.Url, CertificateAuthorities = [ca] });
+        using var client = new KubeClient(new KubeConnection { Server = api.Url, CertificateAuthorities = [ca] });
 
         var list = client.ListAsync(KubeResource.Namespaces);
 

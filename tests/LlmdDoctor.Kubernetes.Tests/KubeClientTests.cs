@@ -1,28 +1,30 @@
 using System.Net;
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
 public sealed class KubeClientTests : IAsyncLifetime
 {
-    private FakeApiServer _server = null!;
+    private ApiServerHost _api = null!;
+
+    private ApiServerFaults Faults => _api.Server.Faults!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync();
+        _api = await SimulatedApi.StartAsync();
         for (var i = 0; i < 7; i++)
         {
-            _server.Add(Objects.Pod("llm", $"vllm-{i}", ("app", "vllm"), ("role", i % 2 == 0 ? "decode" : "prefill")));
+            _api.Server.Add(Objects.Pod("llm", $"vllm-{i}", ("app", "vllm"), ("role", i % 2 == 0 ? "decode" : "prefill")));
         }
 
-        _server.Add(Objects.Pod("llm", "epp-0", ("app", "epp")));
-        _server.Add(Objects.Pod("other", "web-0", ("app", "web")));
+        _api.Server.Add(Objects.Pod("llm", "epp-0", ("app", "epp")));
+        _api.Server.Add(Objects.Pod("other", "web-0", ("app", "web")));
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
     private KubeClient Client(KubeClientOptions? options = null) =>
-        new(new KubeConnection { Server = _server.Url }, options);
+        new(new KubeConnection { Server = _api.Url }, options);
 
     [Theory]
     [InlineData(null, null, 9)]
@@ -42,8 +44,8 @@ public sealed class KubeClientTests : IAsyncLifetime
         Assert.Equal(expected, list.Items.Count);
         Assert.All(list.Items, p => Assert.Equal("Pod", (string?)p["kind"]));
         Assert.All(list.Items, p => Assert.Equal("v1", (string?)p["apiVersion"]));
-        Assert.Equal(_server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), list.ResourceVersion);
-        var pages = _server.Requests.Count(r => r.PathAndQuery.Contains("/pods?limit=2", StringComparison.Ordinal));
+        Assert.Equal(_api.Server.CurrentResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), list.ResourceVersion);
+        var pages = _api.Server.Requests.Count(r => r.PathAndQuery.Contains("/pods?limit=2", StringComparison.Ordinal));
         Assert.Equal(Math.Max(1, (expected + 1) / 2), pages);
     }
 
@@ -54,7 +56,7 @@ public sealed class KubeClientTests : IAsyncLifetime
 
         await client.ListAsync(KubeResource.Pods);
 
-        var queries = _server.Requests.Where(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)).Select(r => r.PathAndQuery).ToList();
+        var queries = _api.Server.Requests.Where(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)).Select(r => r.PathAndQuery).ToList();
         Assert.Equal(3, queries.Count);
         Assert.DoesNotContain("continue=", queries[0], StringComparison.Ordinal);
         Assert.Contains("continue=", queries[1], StringComparison.Ordinal);
@@ -86,7 +88,7 @@ public sealed class KubeClientTests : IAsyncLifetime
     [InlineData(422, "Invalid", typeof(KubeApiException))]
     public async Task Status_errors_map_to_typed_exceptions_naming_url_and_reason(int status, string reason, Type expected)
     {
-        _server.Fail("/api/v1/pods", status, reason, $"pods is {reason.ToLowerInvariant()} for the doctor");
+        Faults.Fail("/api/v1/pods", status, reason, $"pods is {reason.ToLowerInvariant()} for the doctor");
         using var client = Client();
 
         var ex = await Assert.ThrowsAnyAsync<KubeApiException>(() => client.ListAsync(KubeResource.Pods));
@@ -94,14 +96,14 @@ public sealed class KubeClientTests : IAsyncLifetime
         Assert.IsType(expected, ex);
         Assert.Equal((HttpStatusCode)status, ex.StatusCode);
         Assert.Equal(reason, ex.Reason);
-        Assert.Contains($"{_server.Url}api/v1/pods?limit=500", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"{_api.Url}api/v1/pods?limit=500", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"pods is {reason.ToLowerInvariant()} for the doctor", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Error_without_a_status_body_still_names_the_http_status()
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 502, "", "") { RawBody = "<html>bad gateway</html>" });
+        Faults.Failures.Add(new ScriptedFailure("/api/v1/pods", 502, "", "") { RawBody = "<html>bad gateway</html>", ContentType = "text/html" });
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Pods));
@@ -112,7 +114,7 @@ public sealed class KubeClientTests : IAsyncLifetime
     [Fact]
     public async Task Too_many_requests_is_retried_once_after_retry_after()
     {
-        _server.Fail("/api/v1/namespaces/other/pods", 429, "TooManyRequests", "slow down", times: 1, retryAfter: "1");
+        Faults.Fail("/api/v1/namespaces/other/pods", 429, "TooManyRequests", "slow down", times: 1, retryAfter: "1");
         using var client = Client();
         var started = DateTime.UtcNow;
 
@@ -125,7 +127,7 @@ public sealed class KubeClientTests : IAsyncLifetime
     [Fact]
     public async Task Too_many_requests_twice_fails_and_the_wait_is_bounded()
     {
-        _server.Fail("/api/v1/pods", 429, "TooManyRequests", "slow down", retryAfter: "3600");
+        Faults.Fail("/api/v1/pods", 429, "TooManyRequests", "slow down", retryAfter: "3600");
         using var client = Client(new KubeClientOptions { MaxRetryAfter = TimeSpan.FromMilliseconds(200) });
         var started = DateTime.UtcNow;
 
@@ -133,13 +135,13 @@ public sealed class KubeClientTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
-        Assert.Equal(2, _server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
+        Assert.Equal(2, _api.Server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
     }
 
     [Fact]
     public async Task Slow_answer_times_out_with_the_url()
     {
-        _server.Delays["/api/v1/services"] = TimeSpan.FromSeconds(10);
+        Faults.Delays["/api/v1/services"] = TimeSpan.FromSeconds(10);
         using var client = Client(new KubeClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Services));
@@ -209,11 +211,11 @@ public sealed class KubeClientTests : IAsyncLifetime
     public async Task Token_is_sent_as_bearer_and_never_appears_in_errors()
     {
         const string token = "sha256~very-secret-token";
-        _server.RequiredToken = token;
-        _server.Fail("/api/v1/services", 403, "Forbidden", "services is forbidden");
+        _api.Server.Token = token;
+        Faults.Fail("/api/v1/services", 403, "Forbidden", "services is forbidden");
         using var client = new KubeClient(new KubeConnection
         {
-            Server = _server.Url,
+            Server = _api.Url,
             Credentials = new StaticCredentialSource(new KubeCredential(token, null)),
         });
 
@@ -221,20 +223,20 @@ public sealed class KubeClientTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<KubeForbiddenException>(() => client.ListAsync(KubeResource.Services));
 
         Assert.Single(pods.Items);
-        Assert.Contains(token, _server.SeenTokens);
+        Assert.Contains(token, _api.BearerTokens());
         Assert.DoesNotContain(token, ex.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Secrets_are_listed_as_metadata_only_with_inferred_type()
     {
-        _server.Add(Objects.Secret("llm", "grafana-thanos-token", serviceAccount: "grafana-thanos"));
-        _server.Add(Objects.Secret("llm", "plain"));
+        _api.Server.Add(Objects.Secret("llm", "grafana-thanos-token", serviceAccount: "grafana-thanos"));
+        _api.Server.Add(Objects.Secret("llm", "plain"));
         using var client = Client();
 
         var list = await client.ListSecretMetadataAsync();
 
-        var request = _server.Requests.Single(r => r.PathAndQuery.StartsWith("/api/v1/secrets", StringComparison.Ordinal));
+        var request = _api.Server.Requests.Single(r => r.PathAndQuery.StartsWith("/api/v1/secrets", StringComparison.Ordinal));
         Assert.StartsWith("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1", request.Accept, StringComparison.Ordinal);
         Assert.Equal(2, list.Items.Count);
         var sa = list.Items.Single(s => (string?)s["metadata"]!["name"] == "grafana-thanos-token");

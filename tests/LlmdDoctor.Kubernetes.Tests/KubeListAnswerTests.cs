@@ -1,4 +1,4 @@
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
@@ -8,20 +8,24 @@ namespace LlmdDoctor.Kubernetes.Tests;
 /// </summary>
 public sealed class KubeListAnswerTests : IAsyncLifetime
 {
-    private FakeApiServer _server = null!;
+    private ApiServerHost _api = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync();
+        _api = await SimulatedApi.StartAsync();
         for (var i = 0; i < 9; i++)
         {
-            _server.Add(Objects.Pod("llm", $"vllm-{i}", ("app", "vllm")));
+            _api.Server.Add(Objects.Pod("llm", $"vllm-{i}", ("app", "vllm")));
         }
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private KubeClient Client(KubeClientOptions? options = null) => new(new KubeConnection { Server = _server.Url }, options);
+    /// <summary>Every pods list gets this body with 200 (what a broken proxy or server in front of the API could send).</summary>
+    private void Answer(string body) =>
+        _api.Server.Faults!.Failures.Add(new ScriptedFailure("/api/v1/pods", 200, "", "") { RawBody = body, ContentType = "application/json" });
+
+    private KubeClient Client(KubeClientOptions? options = null) => new(new KubeConnection { Server = _api.Url }, options);
 
     public static TheoryData<string, string, string> Malformed => new()
     {
@@ -45,19 +49,19 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
     [MemberData(nameof(Malformed))]
     public async Task Malformed_page_is_unavailable_naming_url_and_reason(string fault, string body, string reason)
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = body });
+        Answer(body);
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Pods));
 
         Assert.True(ex.Message.Contains(reason, StringComparison.OrdinalIgnoreCase), $"{fault}: {ex.Message}");
-        Assert.Contains($"{_server.Url}api/v1/pods?limit=500", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"{_api.Url}api/v1/pods?limit=500", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Well_formed_page_with_every_optional_field_absent_is_read()
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = """{"items":[{"metadata":{"name":"a"}},{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}]}""" });
+        Answer("""{"items":[{"metadata":{"name":"a"}},{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}]}""");
         using var client = Client();
 
         var list = await client.ListAsync(KubeResource.Pods);
@@ -69,16 +73,13 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
     [Fact]
     public async Task Repeated_continue_token_stops_as_a_pagination_loop()
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "")
-        {
-            RawBody = """{"kind":"PodList","metadata":{"continue":"c2FtZQ=="},"items":[{"metadata":{"name":"a"}}]}""",
-        });
+        Answer("""{"kind":"PodList","metadata":{"continue":"c2FtZQ=="},"items":[{"metadata":{"name":"a"}}]}""");
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Pods));
 
         Assert.Contains("pagination loops", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
+        Assert.Equal(2, _api.Server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
     }
 
     [Theory]
@@ -96,7 +97,7 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => client.ListAsync(KubeResource.Pods));
         Assert.Contains("more than 4 pages of 2 (the page cap)", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(4, _server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
+        Assert.Equal(4, _api.Server.Requests.Count(r => r.PathAndQuery.StartsWith("/api/v1/pods", StringComparison.Ordinal)));
     }
 
     [Theory]
@@ -129,7 +130,7 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
     public async Task Each_item_is_handed_over_as_its_page_arrives()
     {
         using var client = Client(new KubeClientOptions { PageSize = 4 });
-        var seen = new PageWitness(_server);
+        var seen = new PageWitness(_api.Server);
 
         await client.ListEachAsync(KubeResource.Pods, null, seen);
 
@@ -137,7 +138,7 @@ public sealed class KubeListAnswerTests : IAsyncLifetime
         Assert.Equal([1, 1, 1, 1, 2, 2, 2, 2, 3], seen.RequestsWhenAdded);
     }
 
-    private sealed class PageWitness(FakeApiServer server) : IListItems
+    private sealed class PageWitness(SimulatedApiServer server) : IListItems
     {
         public List<int> RequestsWhenAdded { get; } = [];
 

@@ -1,24 +1,44 @@
 using System.Globalization;
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using System.Text.Json.Nodes;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
 public sealed class KubeWatchTests : IAsyncLifetime
 {
-    private FakeApiServer _server = null!;
+    private ApiServerHost _api = null!;
+
+    private ApiServerFaults Faults => _api.Server.Faults!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync();
-        _server.Add(Objects.Pod("llm", "vllm-0", ("app", "vllm")));
-        _server.Add(Objects.Pod("llm", "vllm-1", ("app", "vllm")));
+        _api = await SimulatedApi.StartAsync();
+        _api.Server.Add(Objects.Pod("llm", "vllm-0", ("app", "vllm")));
+        _api.Server.Add(Objects.Pod("llm", "vllm-1", ("app", "vllm")));
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    /// <summary>A watch event line as the API server writes it.</summary>
+    private static string Event(string type, JsonObject obj) => new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString();
+
+    private static string Bookmark(long resourceVersion, string apiVersion, string kind) => Event("BOOKMARK", new JsonObject
+    {
+        ["apiVersion"] = apiVersion,
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture) },
+    });
+
+    /// <summary>
+    /// What kube-apiserver's watch cache sends for a resourceVersion older than its window: HTTP 200, then one ERROR event
+    /// with a 410 Expired Status (kubernetes staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go@68afedf6cade,
+    /// Cacher.Watch: "other errors must fail with a watch event of type ERROR, rather than a directly returned error").
+    /// </summary>
+    private static string GoneEvent() => Event("ERROR", SimulatedApiServer.StatusBody(410, "Expired", "too old resource version: 1 (2000)"));
 
     private async Task<List<WatchEvent>> TakeAsync(int count, string? resourceVersion = null)
     {
-        using var client = new KubeClient(new KubeConnection { Server = _server.Url });
+        using var client = new KubeClient(new KubeConnection { Server = _api.Url });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var events = new List<WatchEvent>();
         await foreach (var e in client.WatchAsync(KubeResource.Pods, new ListOptions { Namespace = "llm" }, resourceVersion, timeout.Token))
@@ -34,18 +54,18 @@ public sealed class KubeWatchTests : IAsyncLifetime
     }
 
     private List<string> WatchQueries() =>
-        [.. _server.Requests.Where(r => r.PathAndQuery.Contains("watch=1", StringComparison.Ordinal)).Select(r => r.PathAndQuery)];
+        [.. _api.Server.Requests.Where(r => r.PathAndQuery.Contains("watch=1", StringComparison.Ordinal)).Select(r => r.PathAndQuery)];
 
     [Fact]
     public async Task Starts_with_a_list_then_streams_events_and_resumes_after_a_closed_stream_from_the_last_bookmark()
     {
-        var listVersion = _server.CurrentResourceVersion;
-        await _server.WatchSessions.Writer.WriteAsync(
+        var listVersion = _api.Server.CurrentResourceVersion;
+        await Faults.WatchSessions.Writer.WriteAsync(
         [
-            FakeApiServer.Event("ADDED", Objects.Pod("llm", "vllm-2")),
-            FakeApiServer.Bookmark(5555, "v1", "Pod"),
+            Event("ADDED", Objects.Pod("llm", "vllm-2")),
+            Bookmark(5555, "v1", "Pod"),
         ]);
-        await _server.WatchSessions.Writer.WriteAsync([FakeApiServer.Event("DELETED", Objects.Pod("llm", "vllm-0"))]);
+        await Faults.WatchSessions.Writer.WriteAsync([Event("DELETED", Objects.Pod("llm", "vllm-0"))]);
 
         var events = await TakeAsync(4);
 
@@ -61,27 +81,29 @@ public sealed class KubeWatchTests : IAsyncLifetime
     [Fact]
     public async Task Http_410_on_the_watch_relists_and_resumes()
     {
-        _server.WatchGoneBelow = 900_000;
+        // An HTTP 410 on the watch request itself (a server without the watch cache, or a proxy in front): every watch
+        // below resourceVersion 900000 is refused.
+        Faults.Failures.Add(new ScriptedFailure("/api/v1/namespaces/llm/pods", 410, "Expired", "too old resource version: 12 (900000)") { QueryContains = "watch=1" });
 
         var first = await TakeAsync(1, resourceVersion: "12");
 
         Assert.Equal(WatchEventType.Relisted, first[0].Type);
         Assert.Equal(2, first[0].Items.Count);
-        Assert.Contains(_server.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/llm/pods?limit=", StringComparison.Ordinal));
+        Assert.Contains(_api.Server.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/llm/pods?limit=", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Error_event_410_relists_and_resumes_from_the_new_list()
     {
-        await _server.WatchSessions.Writer.WriteAsync([FakeApiServer.GoneEvent()]);
-        await _server.WatchSessions.Writer.WriteAsync([FakeApiServer.Event("MODIFIED", Objects.Pod("llm", "vllm-1"))]);
-        _server.Add(Objects.Pod("llm", "vllm-3"));
+        await Faults.WatchSessions.Writer.WriteAsync([GoneEvent()]);
+        await Faults.WatchSessions.Writer.WriteAsync([Event("MODIFIED", Objects.Pod("llm", "vllm-1"))]);
+        _api.Server.Add(Objects.Pod("llm", "vllm-3"));
 
         var events = await TakeAsync(2, resourceVersion: "1001");
 
         Assert.Equal([WatchEventType.Relisted, WatchEventType.Modified], events.Select(e => e.Type));
         Assert.Equal(3, events[0].Items.Count);
-        Assert.Contains($"resourceVersion={_server.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture)}", WatchQueries()[1], StringComparison.Ordinal);
+        Assert.Contains($"resourceVersion={_api.Server.CurrentResourceVersion.ToString(CultureInfo.InvariantCulture)}", WatchQueries()[1], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -90,7 +112,7 @@ public sealed class KubeWatchTests : IAsyncLifetime
     [InlineData("{\"type\":\"RENAMED\",\"object\":{}}", "unknown event type \"RENAMED\"")]
     public async Task Garbage_on_the_stream_ends_the_watch_with_a_clear_error(string line, string expected)
     {
-        await _server.WatchSessions.Writer.WriteAsync([line]);
+        await Faults.WatchSessions.Writer.WriteAsync([line]);
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => TakeAsync(5, resourceVersion: "1001"));
 
@@ -101,7 +123,7 @@ public sealed class KubeWatchTests : IAsyncLifetime
     [Fact]
     public async Task Error_event_other_than_410_fails_with_its_message()
     {
-        await _server.WatchSessions.Writer.WriteAsync([FakeApiServer.Event("ERROR", new System.Text.Json.Nodes.JsonObject
+        await Faults.WatchSessions.Writer.WriteAsync([Event("ERROR", new JsonObject
         {
             ["kind"] = "Status",
             ["code"] = 500,

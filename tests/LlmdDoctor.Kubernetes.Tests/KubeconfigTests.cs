@@ -1,23 +1,26 @@
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using System.Security.Cryptography.X509Certificates;
+using LlmdDoctor.Simulator;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
 public sealed class KubeconfigTests : IAsyncLifetime
 {
     private const string Token = "sha256~kubeconfig-token";
-    private FakeApiServer _server = null!;
+    private readonly SimulatorCertificates _pki = new();
+    private ApiServerHost _api = null!;
     private DirectoryInfo _dir = null!;
     private string _caData = "";
-    private (string CertificatePem, string KeyPem, string Subject) _client;
+    private (string CertificatePem, string KeyPem) _client;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync(https: true);
-        _server.Add(Objects.Namespace("llm"));
+        _api = await SimulatedApi.StartAsync(_pki.Server);
+        _api.Server.Add(Objects.Namespace("llm"));
         _dir = Directory.CreateTempSubdirectory("kubeconfig");
-        _caData = TestCertificates.Base64(TestCertificates.Pem(_server.ServerCertificate!));
+        _caData = TestCertificates.Base64(_pki.CaPem);
         _client = TestCertificates.Client();
-        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "ca.crt"), TestCertificates.Pem(_server.ServerCertificate!));
+        await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "ca.crt"), _pki.CaPem);
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "token"), Token);
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "client.crt"), _client.CertificatePem);
         await File.WriteAllTextAsync(Path.Combine(_dir.FullName, "client.key"), _client.KeyPem);
@@ -25,7 +28,8 @@ public sealed class KubeconfigTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        await _api.DisposeAsync();
+        _pki.Dispose();
         _dir.Delete(recursive: true);
     }
 
@@ -36,7 +40,7 @@ public sealed class KubeconfigTests : IAsyncLifetime
         clusters:
         - name: fake-cluster
           cluster:
-            server: {_server.Url}
+            server: {_api.Url}
         {Indent(cluster, 4)}
         users:
         - name: doctor
@@ -52,6 +56,16 @@ public sealed class KubeconfigTests : IAsyncLifetime
 
     private static string Indent(string text, int spaces) =>
         string.Join("\n", text.Split('\n').Select(l => new string(' ', spaces) + l));
+
+    /// <summary>
+    /// From now on a request is authenticated only by a client certificate the server's client CA (the test's
+    /// self-signed client certificate) verifies: the token is one no kubeconfig here sends.
+    /// </summary>
+    private void RequireClientCertificate()
+    {
+        _api.Server.Token = "a-token-no-kubeconfig-sends";
+        _api.Server.ClientCertificateAuthorities = [X509Certificate2.CreateFromPem(_client.CertificatePem)];
+    }
 
     private async Task<int> ListWithAsync(string yaml)
     {
@@ -89,8 +103,14 @@ public sealed class KubeconfigTests : IAsyncLifetime
             _ => ("insecure-skip-tls-verify: true", $"token: {Token}"),
         };
         var usesCertificate = auth is Auth.ClientCertData or Auth.ClientCertFiles;
-        _server.RequiredToken = usesCertificate ? null : Token;
-        _server.RequiredClientSubject = usesCertificate ? _client.Subject : null;
+        if (usesCertificate)
+        {
+            RequireClientCertificate();
+        }
+        else
+        {
+            _api.Server.Token = Token;
+        }
 
         Assert.Equal(1, await ListWithAsync(Config(cluster, user)));
     }
@@ -100,12 +120,13 @@ public sealed class KubeconfigTests : IAsyncLifetime
     [InlineData("other-ca")]
     public async Task Server_certificate_not_signed_by_the_trusted_ca_fails_the_tls_handshake(string ca)
     {
-        var cluster = ca.Length == 0 ? "" : $"certificate-authority-data: {TestCertificates.Base64(TestCertificates.Pem(TestCertificates.Server()))}";
+        using var other = new SimulatorCertificates();
+        var cluster = ca.Length == 0 ? "" : $"certificate-authority-data: {TestCertificates.Base64(other.CaPem)}";
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() => ListWithAsync(Config(cluster, $"token: {Token}")));
 
         Assert.Contains("TLS", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(_server.Url.Authority, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(_api.Url.Authority, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, ex.ToString(), StringComparison.Ordinal);
     }
 
@@ -135,7 +156,7 @@ public sealed class KubeconfigTests : IAsyncLifetime
             case "$KUBERNETES_EXEC_INFO" in *'"kind":"ExecCredential"'*) ;; *) exit 7;; esac
             echo '{"apiVersion":"{{{apiVersion}}}","kind":"ExecCredential","status":{"token":"'"$PLUGIN_PREFIX$1"'"{{{expiry}}}}}'
             """);
-        _server.RequiredToken = "from-plugin-arg";
+        _api.Server.Token = "from-plugin-arg";
         var user = $"""
             exec:
               apiVersion: {apiVersion}
@@ -171,7 +192,7 @@ public sealed class KubeconfigTests : IAsyncLifetime
         var json = Path.Combine(_dir.FullName, "credential.json");
         await File.WriteAllTextAsync(json, credential.ToJsonString());
         var plugin = Plugin("cert-plugin", $"cat {json}");
-        _server.RequiredClientSubject = _client.Subject;
+        RequireClientCertificate();
 
         var count = await ListWithAsync(Config($"certificate-authority-data: {_caData}", $"exec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: {plugin}"));
 

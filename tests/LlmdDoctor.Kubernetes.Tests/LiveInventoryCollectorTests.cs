@@ -1,17 +1,19 @@
 using System.Text.Json.Nodes;
 using LlmdDoctor.Core.Checks;
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
 public sealed class LiveInventoryCollectorTests : IAsyncLifetime
 {
-    private FakeApiServer _server = null!;
+    private ApiServerHost _api = null!;
+
+    private ApiServerFaults Faults => _api.Server.Faults!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync();
-        _server.AddAll(
+        _api = await SimulatedApi.StartAsync();
+        _api.AddAll(
         [
             Objects.Namespace("openshift-ingress"),
             Objects.Namespace("my-first-model"),
@@ -35,11 +37,18 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
         ]);
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    /// <summary>The group's CRDs are not installed: the server stops serving and announcing it.</summary>
+    private void Uninstall(string group) => _api.Server.Resources.RemoveAll(r => r.Group == group);
+
+    /// <summary>Every pods list gets this body with 200.</summary>
+    private void AnswerPods(string body) =>
+        Faults.Failures.Add(new ScriptedFailure("/api/v1/pods", 200, "", "") { RawBody = body, ContentType = "application/json" });
 
     private async Task<LiveInventory> CollectAsync(bool keep = false)
     {
-        using var client = new KubeClient(new KubeConnection { Server = _server.Url }, new KubeClientOptions { PageSize = 1 });
+        using var client = new KubeClient(new KubeConnection { Server = _api.Url }, new KubeClientOptions { PageSize = 1 });
         return await new LiveInventoryCollector(client, new LiveInventoryOptions { KeepObjects = keep }).CollectAsync();
     }
 
@@ -68,8 +77,8 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     {
         await CollectAsync();
 
-        Assert.Contains(_server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha2/llminferenceservices", StringComparison.Ordinal));
-        Assert.DoesNotContain(_server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha1/llminferenceservices", StringComparison.Ordinal));
+        Assert.Contains(_api.Server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha2/llminferenceservices", StringComparison.Ordinal));
+        Assert.DoesNotContain(_api.Server.Requests, r => r.PathAndQuery.StartsWith("/apis/serving.kserve.io/v1alpha1/llminferenceservices", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -79,7 +88,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [InlineData("serving.kserve.io", CheckInput.LlmInferenceServices)]
     public async Task Crd_not_installed_makes_its_input_absent_and_nothing_else(string group, CheckInput input)
     {
-        _server.RemoveGroup(group);
+        Uninstall(group);
 
         var inventory = await CollectAsync();
 
@@ -92,7 +101,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [Fact]
     public async Task One_inferencepool_group_missing_is_still_available()
     {
-        _server.RemoveGroup("inference.networking.x-k8s.io");
+        Uninstall("inference.networking.x-k8s.io");
 
         var inventory = await CollectAsync();
 
@@ -103,8 +112,8 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [Fact]
     public async Task Both_inferencepool_groups_missing_is_absent()
     {
-        _server.RemoveGroup("inference.networking.x-k8s.io");
-        _server.RemoveGroup("inference.networking.k8s.io");
+        Uninstall("inference.networking.x-k8s.io");
+        Uninstall("inference.networking.k8s.io");
 
         var inventory = await CollectAsync();
 
@@ -120,7 +129,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [InlineData("/api/v1/namespaces/dashboards/configmaps/vllm-dashboard", 403, CheckInput.ConfigMaps, InputStatus.Denied)]
     public async Task Failure_on_one_kind_marks_only_its_input(string path, int status, CheckInput input, InputStatus expected)
     {
-        _server.Fail(path, status, status == 403 ? "Forbidden" : "InternalError", $"no access to {path}");
+        Faults.Fail(path, status, status == 403 ? "Forbidden" : "InternalError", $"no access to {path}");
 
         var inventory = await CollectAsync();
 
@@ -134,7 +143,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [Fact]
     public async Task Denied_secrets_do_not_touch_any_input_but_are_reported_per_kind()
     {
-        _server.Fail("/api/v1/secrets", 403, "Forbidden", "secrets is forbidden");
+        Faults.Fail("/api/v1/secrets", 403, "Forbidden", "secrets is forbidden");
 
         var inventory = await CollectAsync();
 
@@ -155,8 +164,8 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
         }
         else
         {
-            _server.Fail("/api", status, "Down", "apiserver is down");
-            server = _server.Url;
+            Faults.Fail("/api", status, "Down", "apiserver is down");
+            server = _api.Url;
         }
 
         using var client = new KubeClient(new KubeConnection { Server = server });
@@ -190,7 +199,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [MemberData(nameof(MalformedPods))]
     public async Task Malformed_pod_list_makes_only_pods_unavailable(string fault, string body, string reason)
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "") { RawBody = body });
+        AnswerPods(body);
 
         var inventory = await CollectAsync();
 
@@ -206,10 +215,7 @@ public sealed class LiveInventoryCollectorTests : IAsyncLifetime
     [Fact]
     public async Task Well_formed_pod_list_with_unknown_fields_and_annotations_is_available()
     {
-        _server.Failures.Add(new FakeFailure("/api/v1/pods", 200, "", "")
-        {
-            RawBody = """{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm","annotations":{"a":"b"},"managedFields":[{"manager":"kubelet"}]},"spec":{"containers":[{"name":"main","unknown":{"x":1}}]},"futureField":[1,2]}]}""",
-        });
+        AnswerPods("""{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"p","namespace":"llm","annotations":{"a":"b"},"managedFields":[{"manager":"kubelet"}]},"spec":{"containers":[{"name":"main","unknown":{"x":1}}]},"futureField":[1,2]}]}""");
 
         var inventory = await CollectAsync();
 

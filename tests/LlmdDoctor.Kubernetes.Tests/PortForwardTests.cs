@@ -1,5 +1,6 @@
 using System.Text;
-using LlmdDoctor.Kubernetes.Tests.Fake;
+using LlmdDoctor.Simulator;
+using LlmdDoctor.Simulator.Kube;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
@@ -7,29 +8,44 @@ public sealed class PortForwardTests : IAsyncLifetime
 {
     private const string Token = "sha256~port-forward-token";
     private static readonly string LargeDump = "{\"configs\":[" + string.Join(",", Enumerable.Range(0, 400).Select(i => $"{{\"n\":{i}}}")) + "]}";
-    private FakeApiServer _server = null!;
+    private readonly SimulatorCertificates _pki = new();
+    private ApiServerHost _api = null!;
+
+    private ApiServerFaults Faults => _api.Server.Faults!;
 
     public async Task InitializeAsync()
     {
-        _server = await FakeApiServer.StartAsync(https: true);
-        _server.Add(Objects.Pod("openshift-ingress", "maas-gateway-abc"));
-        _server.RequiredToken = Token;
-        _server.PortForwardResponder = path => Encoding.ASCII.GetBytes(path switch
+        _api = await SimulatedApi.StartAsync(_pki.Server, pods: Envoy);
+        _api.Server.Add(Objects.Pod("openshift-ingress", "maas-gateway-abc"));
+        _api.Server.Token = Token;
+        // Small frames, so the chunked config dump arrives over several of them.
+        _api.Server.PortForwardFrameBytes = 1000;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        _pki.Dispose();
+    }
+
+    /// <summary>What the gateway pod's admin port answers; on /error nothing listens (the kubelet reports connection refused).</summary>
+    private static byte[]? Envoy(string ns, string pod, int port, string requestLine) => (requestLine.Split(' ') is [_, var target, ..] ? target : "/") switch
+    {
+        "/error" => null,
+        var path => Encoding.ASCII.GetBytes(path switch
         {
             "/config_dump" => "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + string.Concat(LargeDump.Chunk(700).Select(c => $"{c.Length:x}\r\n{new string(c)}\r\n")) + "0\r\n\r\n",
             "/server_info" => "HTTP/1.1 200 OK\r\nContent-Length: 28\r\n\r\n{\"version\":\"x/1.34.1/Clean\"}trailing-bytes-after-the-body",
             "/stats" => "HTTP/1.1 200 OK\r\n\r\ncluster_manager.cluster_added: 5\n",
             _ => "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found",
-        });
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+        }),
+    };
 
     private KubeClient Client() => new(new KubeConnection
     {
-        Server = _server.Url,
-        CertificateAuthorities = [_server.ServerCertificate!],
+        Server = _api.Url,
+        CertificateAuthorities = [_pki.Ca],
         Credentials = new StaticCredentialSource(new KubeCredential(Token, null)),
     });
 
@@ -47,7 +63,7 @@ public sealed class PortForwardTests : IAsyncLifetime
         Assert.Equal(status, response.StatusCode);
         var text = await new StreamReader(response.Body).ReadToEndAsync();
         Assert.Equal(body ?? LargeDump, text);
-        Assert.Contains($"openshift-ingress/maas-gateway-abc:15000 GET {path} HTTP/1.1", _server.PortForwardRequests);
+        Assert.Contains($"openshift-ingress/maas-gateway-abc:15000 GET {path} HTTP/1.1", Faults.PortForwardRequests);
     }
 
     [Fact]
@@ -66,7 +82,7 @@ public sealed class PortForwardTests : IAsyncLifetime
     [InlineData(500, typeof(KubeUnavailableException))]
     public async Task Refused_upgrade_maps_to_typed_errors(int status, Type expected)
     {
-        _server.Fail("/api/v1/namespaces/openshift-ingress/pods/maas-gateway-abc/portforward", status, "Forbidden", "cannot create pods/portforward");
+        Faults.Fail("/api/v1/namespaces/openshift-ingress/pods/maas-gateway-abc/portforward", status, "Forbidden", "cannot create pods/portforward");
         using var client = Client();
 
         var ex = await Assert.ThrowsAnyAsync<KubeApiException>(() => client.PortForwardGetAsync("openshift-ingress", "maas-gateway-abc", 15000, "/stats"));
@@ -88,7 +104,7 @@ public sealed class PortForwardTests : IAsyncLifetime
     [Fact]
     public async Task Slow_tunnel_times_out()
     {
-        _server.Delays["/api/v1/namespaces/openshift-ingress/pods/maas-gateway-abc/portforward"] = TimeSpan.FromSeconds(10);
+        Faults.Delays["/api/v1/namespaces/openshift-ingress/pods/maas-gateway-abc/portforward"] = TimeSpan.FromSeconds(10);
         using var client = Client();
 
         var ex = await Assert.ThrowsAsync<KubeUnavailableException>(() =>

@@ -10,6 +10,14 @@ internal sealed partial class SimulatedApiServer
     private const string PortForwardProtocol = "v4.channel.k8s.io";
 
     /// <summary>
+    /// The most bytes of the pod's answer one data frame carries. The runtime copies the pod's socket into the stream
+    /// with io.Copy (containerd internal/cri/server/sandbox_portforward_linux.go, <c>io.Copy(stream, conn)</c>), one frame
+    /// per read: at most its 32 KiB buffer, fewer when a read returns what has arrived so far (an Envoy admin answer
+    /// written in chunks arrives in many small frames). Tests lower it to make a client reassemble a body from several frames.
+    /// </summary>
+    public int PortForwardFrameBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
     /// The kubelet's WebSocket port-forward (v4.channel.k8s.io): channel 0 = data, 1 = error of the first port;
     /// the first frame on each channel is the port number (uint16, little-endian). The pod's port answers one
     /// HTTP/1.1 request (Connection: close), as Envoy's admin listener does for istioctl.
@@ -78,7 +86,7 @@ internal sealed partial class SimulatedApiServer
             }
             else
             {
-                await SendDataAsync(socket, response, ct);
+                await SendDataAsync(socket, response, PortForwardFrameBytes, ct);
             }
 
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, ct);
@@ -121,11 +129,13 @@ internal sealed partial class SimulatedApiServer
     }
 
     /// <summary>Data-channel frames; large answers arrive split over several frames, as the kubelet sends them.</summary>
-    private static async Task SendDataAsync(WebSocket socket, ReadOnlyMemory<byte> data, CancellationToken ct)
+    private static Task SendDataAsync(WebSocket socket, ReadOnlyMemory<byte> data, CancellationToken ct) => SendDataAsync(socket, data, 32 * 1024, ct);
+
+    private static async Task SendDataAsync(WebSocket socket, ReadOnlyMemory<byte> data, int frameBytes, CancellationToken ct)
     {
-        for (var offset = 0; offset < data.Length; offset += 32 * 1024)
+        for (var offset = 0; offset < data.Length; offset += frameBytes)
         {
-            var chunk = data.Slice(offset, Math.Min(32 * 1024, data.Length - offset));
+            var chunk = data.Slice(offset, Math.Min(frameBytes, data.Length - offset));
             var frame = new byte[chunk.Length + 1];
             chunk.CopyTo(frame.AsMemory(1));
             await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);

@@ -12,11 +12,12 @@ internal delegate byte[]? PodPortResponder(string ns, string pod, int port, stri
 internal delegate Uri? PodPortListener(string ns, string pod, int port);
 
 /// <summary>
-/// The simulated Kubernetes API server (HTTPS, bearer token): discovery (/api, /apis, /apis/g/v, /version),
+/// The simulated Kubernetes API server (HTTPS; bearer token or client certificate): discovery (/api, /apis, /apis/g/v, /version),
 /// get/list with label selectors and limit/continue paging, Tables for kubectl, metadata-only lists, watch,
 /// Status errors like the real server, Secrets as metadata only, and pods/portforward over WebSocket
-/// (v4.channel.k8s.io). Read-only: writes are forbidden by "RBAC".
-/// Ported from tests/LlmdDoctor.Kubernetes.Tests/Fake (our own fake) and adapted to serve a scenario.
+/// (v4.channel.k8s.io). Read-only but for the doctor's leader-election Lease: other writes are forbidden by "RBAC".
+/// The one Kubernetes API fake of the project: the client tests (tests/LlmdDoctor.Kubernetes.Tests) host it alone through
+/// <see cref="ApiServerHost"/>; the simulated cluster serves a scenario with it.
 /// </summary>
 internal sealed partial class SimulatedApiServer
 {
@@ -94,7 +95,8 @@ internal sealed partial class SimulatedApiServer
     /// <summary>
     /// Adds an object (what <c>kubectl apply</c> would do) of a kind this server already serves and returns the stored copy.
     /// Like every write to kube-apiserver it gets the next resourceVersion. Tests call it between doctor cycles; the
-    /// doctor itself never writes.
+    /// doctor itself never writes. Stored as given: a Secret keeps its data (unlike a scenario's), so a client test
+    /// proves its client never asks for it.
     /// </summary>
     public JsonObject Add(JsonObject obj)
     {
@@ -126,25 +128,27 @@ internal sealed partial class SimulatedApiServer
         }
     }
 
-    /// <summary>Every request as <c>METHOD path?query</c>, for tests.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> Requests { get; } = new();
+    /// <summary>
+    /// Every request's method, path and query, and Accept header, for tests: recorded while fault hooks are attached, so a
+    /// long <c>demo</c> keeps no growing record (no credentials here: those are in <see cref="ApiServerFaults.Requests"/>).
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<ApiCall> Requests { get; } = new();
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var accept = request.Headers.Accept.ToString();
-        Requests.Enqueue($"{request.Method} {path}{request.QueryString}");
-
         var authorization = request.Headers.Authorization.ToString();
         var faults = Faults;
         if (faults is not null)
         {
+            Requests.Enqueue(new ApiCall(request.Method, path + request.QueryString, accept));
             faults.Requests.Enqueue(new ApiRequest(request.Method, path + request.QueryString, authorization));
             faults.BeforeRequest?.Invoke(faults.NextRequestNumber());
         }
 
-        if (Token is { } token && authorization != "Bearer " + token)
+        if (!await AuthenticatedAsync(context, authorization))
         {
             await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");
             return;
@@ -214,6 +218,12 @@ internal sealed partial class SimulatedApiServer
         if (resource is null || (ns is not null && !resource.Namespaced) || rest.Length > 3)
         {
             await WriteStatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
+            return;
+        }
+
+        if (IsLeaseWrite(request, resource, ns, rest))
+        {
+            await WriteLeaseAsync(context, resource, ns!, rest);
             return;
         }
 
@@ -394,3 +404,6 @@ internal sealed partial class SimulatedApiServer
 
     private static string Encode(int offset) => Convert.ToBase64String(Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture)));
 }
+
+/// <summary>One request as <see cref="SimulatedApiServer.Requests"/> records it.</summary>
+internal sealed record ApiCall(string Method, string PathAndQuery, string Accept);

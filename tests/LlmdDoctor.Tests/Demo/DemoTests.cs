@@ -73,7 +73,7 @@ public sealed class DemoTests
         Assert.Contains("LLMD0302  EnvoyFilterFixNotCovering              Gateway openshift-ingress/maas-gateway", result.Out);
         // Issue 19: the body loss is a symptom of the EPP trust failure, whose runbook is the one to follow.
         Assert.Contains("  critical  0204 → 0301 → 0401  Gateway openshift-ingress/maas-gateway", result.Out);
-        Assert.Contains("runbook: runbooks/LLMD0204.md  (llmd-doctor explain LLMD0204)", result.Out);
+        Assert.Contains("runbook: runbooks/LLMD0204.md  (llmd-doctor explain LLMD0204 --namespace openshift-ingress)", result.Out);
         Assert.DoesNotContain("LLMD0401  ChatCompletionBodyLost                 Gateway openshift-ingress/openshift-ai-inference", result.Out);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"demo took {clock.Elapsed}");
     }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace LlmdDoctor.Kubernetes.Tests.Fake;
+namespace LlmdDoctor.Kubernetes.Tests;
 
-/// <summary>Small Kubernetes objects for the fake and the bundles.</summary>
+/// <summary>Small Kubernetes objects for the simulated API server and the bundles.</summary>
 public static class Objects
 {
     public static JsonObject Make(string apiVersion, string kind, string? ns, string name, JsonObject? labels = null, JsonObject? spec = null)

@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using LlmdDoctor.Kubernetes.Tests.Fake;
 
 namespace LlmdDoctor.Kubernetes.Tests;
 
-/// <summary>The real kubectl talks to the fake: proof that its discovery, lists and Tables are what Kubernetes sends.</summary>
-public sealed class KubectlAgainstFakeTests
+/// <summary>The real kubectl talks to the simulated API server: proof that its discovery, lists and Tables are what Kubernetes sends.</summary>
+public sealed class KubectlAgainstSimulatedApiTests
 {
     private const string Kubectl = "/usr/bin/kubectl";
 
@@ -12,19 +11,22 @@ public sealed class KubectlAgainstFakeTests
     [InlineData("gateways", "-A", new[] { "openshift-ingress", "openshift-ai-inference", "maas-gateway" })]
     [InlineData("inferencepools.inference.networking.x-k8s.io", "-n my-first-model", new[] { "qwen3-0-6b-inference-pool" })]
     [InlineData("pods", "-n my-first-model -l app=vllm", new[] { "vllm-0" })]
-    public async Task Kubectl_get_lists_the_fakes_objects(string resource, string scope, string[] expected)
+    public async Task Kubectl_get_lists_the_simulated_objects(string resource, string scope, string[] expected)
     {
-        await using var server = await FakeApiServer.StartAsync();
-        server.Add(Objects.Gateway("openshift-ingress", "openshift-ai-inference"));
-        server.Add(Objects.Gateway("openshift-ingress", "maas-gateway"));
-        server.Add(Objects.PoolV1Alpha2("my-first-model", "qwen3-0-6b-inference-pool"));
-        server.Add(Objects.Pod("my-first-model", "vllm-0", ("app", "vllm")));
-        server.Add(Objects.Pod("my-first-model", "epp-0", ("app", "epp")));
+        await using var api = await SimulatedApi.StartAsync();
+        api.AddAll(
+        [
+            Objects.Gateway("openshift-ingress", "openshift-ai-inference"),
+            Objects.Gateway("openshift-ingress", "maas-gateway"),
+            Objects.PoolV1Alpha2("my-first-model", "qwen3-0-6b-inference-pool"),
+            Objects.Pod("my-first-model", "vllm-0", ("app", "vllm")),
+            Objects.Pod("my-first-model", "epp-0", ("app", "epp")),
+        ]);
         var cache = Directory.CreateTempSubdirectory("kubectl-cache");
         try
         {
             var (exit, stdout, stderr) = await RunAsync(
-                $"--server {server.Url} --cache-dir {cache.FullName} --request-timeout 10s get {resource} {scope}");
+                $"--server {api.Url} --cache-dir {cache.FullName} --request-timeout 10s get {resource} {scope}");
 
             Assert.True(exit == 0, $"kubectl exited {exit}: {stderr}");
             foreach (var text in expected)
@@ -33,7 +35,7 @@ public sealed class KubectlAgainstFakeTests
             }
 
             Assert.DoesNotContain("epp-0", resource == "pods" ? stdout : "", StringComparison.Ordinal);
-            Assert.Contains(server.Requests, r => r.PathAndQuery.StartsWith("/apis?", StringComparison.Ordinal));
+            Assert.Contains(api.Server.Requests, r => r.PathAndQuery.StartsWith("/apis?", StringComparison.Ordinal));
         }
         finally
         {
@@ -48,7 +50,7 @@ public sealed class KubectlAgainstFakeTests
         {
             if (!File.Exists(Kubectl))
             {
-                Skip = $"kubectl is not installed at {Kubectl}: cannot prove the fake against the real client";
+                Skip = $"kubectl is not installed at {Kubectl}: cannot prove the simulated API server against the real client";
             }
         }
     }
