@@ -116,6 +116,30 @@ modules:
       valid_status_codes: [200]
       preferred_ip_protocol: ip4
       fail_if_body_not_matches_regexp: ['"choices"\s*:\s*\[']
+  # The same two over HTTPS, trusting the bench's own CA (serve-vllm --tls-dir), as the doctor trusts it (CaFile).
+  llm_get_tls:
+    prober: http
+    timeout: 10s
+    http:
+      method: GET
+      headers: {Accept: application/json}
+      valid_status_codes: [200]
+      preferred_ip_protocol: ip4
+      fail_if_not_ssl: true
+      tls_config: {ca_file: $WORK/tls/ca.pem}
+      fail_if_body_not_matches_regexp: ['"data"\s*:\s*\[']
+  llm_post_tls:
+    prober: http
+    timeout: 10s
+    http:
+      method: POST
+      headers: {Accept: application/json, Content-Type: application/json}
+      body: '{"model":"bench-model","messages":[{"role":"user","content":"ping"}],"max_tokens":1,"stream":false}'
+      valid_status_codes: [200]
+      preferred_ip_protocol: ip4
+      fail_if_not_ssl: true
+      tls_config: {ca_file: $WORK/tls/ca.pem}
+      fail_if_body_not_matches_regexp: ['"choices"\s*:\s*\[']
 YAML
 BB_ADDR=127.0.0.1:19115
 prometheus-blackbox-exporter --config.file="$WORK/blackbox.yml" --web.listen-address="$BB_ADDR" --log.level=warn >"$WORK/blackbox.log" 2>&1 &
@@ -123,6 +147,15 @@ BB=$!; PIDS+=("$BB")
 for _ in $(seq 100); do curl -fsS "http://$BB_ADDR/-/healthy" >/dev/null 2>&1 && break; sleep 0.1; done
 "$H" probe-overhead --port-file "$WORK/port-probe" --blackbox "http://$BB_ADDR" --blackbox-pid "$BB" \
   --runs "$RUNS" --n "$PROBES" --warmup "$WARMUP" --out "$OUT/probe-overhead.json"
+stop "$SERVER"
+load after-probe-http
+# 1b. The same over HTTPS: a fresh connection and a full TLS handshake per probe for both probers.
+rm -rf "$WORK/tls"; rm -f "$WORK/port-probe"
+"$H" serve-vllm --ports 1 --delay-ms 0 --port-file "$WORK/port-probe" --tls-dir "$WORK/tls" >"$WORK/server-tls.log" 2>&1 &
+SERVER=$!; PIDS+=("$SERVER")
+for _ in $(seq 600); do [[ -s "$WORK/port-probe" ]] && break; sleep 0.1; done
+"$H" probe-overhead --port-file "$WORK/port-probe" --tls-ca "$WORK/tls/ca.pem" --blackbox "http://$BB_ADDR" --blackbox-pid "$BB" \
+  --runs "$RUNS" --n "$PROBES" --warmup "$WARMUP" --out "$OUT/probe-overhead-https.json"
 cp "$WORK/blackbox.yml" "$OUT/blackbox.yml.txt"
 stop "$BB"; stop "$SERVER"
 load after-probe

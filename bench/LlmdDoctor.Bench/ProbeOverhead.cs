@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
@@ -16,7 +17,10 @@ namespace LlmdDoctor.Bench;
 /// Probe overhead: one probe at a time against the loopback vLLM-like server, by (a) a minimal raw-socket client
 /// (the bare endpoint latency: new connection, request, full answer, close), (b) the doctor's real GET and POST
 /// probers with the agent's settings, (c) blackbox_exporter 0.23 through its /probe endpoint with equivalent
-/// modules. Both probers are long-running and warmed up: process start-up is excluded for both.
+/// modules. Both probers are long-running and warmed up: process start-up is excluded for both. With
+/// <c>--tls-ca FILE</c> the server is HTTPS (bench harness <c>serve-vllm --tls-dir</c>): the doctor trusts FILE as the
+/// gateway's <c>CaFile</c>, blackbox's <c>*_tls</c> modules as <c>tls_config.ca_file</c>, and bare adds a TLS handshake
+/// that verifies nothing (the handshake alone, the least any HTTPS client does).
 /// </summary>
 public static class ProbeOverhead
 {
@@ -34,7 +38,11 @@ public static class ProbeOverhead
         var runs = args.Int("runs", 5);
         var n = args.Int("n", 1000);
         var warmup = args.Int("warmup", 300);
-        var baseUrl = $"http://127.0.0.1:{port}";
+        var caFile = args.Str("tls-ca", "");
+        var tls = caFile.Length > 0;
+        var baseUrl = $"{(tls ? "https" : "http")}://127.0.0.1:{port}";
+        var options = tls ? new GatewayProbeOptions { CaFile = caFile } : GatewayProbeOptions.Default;
+        var module = tls ? "_tls" : "";
 
         // The agent's probe settings (DoctorConfig defaults: 10 s timeout, 8 in flight, 4 KiB excerpts).
         var settings = DoctorSettings.Probes(new DoctorConfig(), new Dictionary<string, ProbeCredential>(), inCluster: false);
@@ -50,14 +58,15 @@ public static class ProbeOverhead
 
         var modes = new (string Name, Func<Task<double?>> Once, int CpuPid)[]
         {
-            ("bare GET", () => Task.FromResult<double?>(Bare(endpoint, bareGet)), Proc.Self),
-            ("bare POST", () => Task.FromResult<double?>(Bare(endpoint, barePost)), Proc.Self),
-            ("doctor GET", async () => Check(await get(getTarget, GatewayProbeOptions.Default, CancellationToken.None)), Proc.Self),
-            ("doctor POST", async () => Check(await post(postTarget, GatewayProbeOptions.Default, VllmServer.ModelId, ModelSource.Override, CancellationToken.None)), Proc.Self),
-            ("blackbox GET", () => Blackbox(scrape, $"{blackbox}/probe?module=llm_get&target={Uri.EscapeDataString(baseUrl + "/v1/models")}"), blackboxPid),
-            ("blackbox POST", () => Blackbox(scrape, $"{blackbox}/probe?module=llm_post&target={Uri.EscapeDataString(baseUrl + "/v1/chat/completions")}"), blackboxPid),
+            ("bare GET", () => Task.FromResult<double?>(Bare(endpoint, bareGet, tls)), Proc.Self),
+            ("bare POST", () => Task.FromResult<double?>(Bare(endpoint, barePost, tls)), Proc.Self),
+            ("doctor GET", async () => Check(await get(getTarget, options, CancellationToken.None)), Proc.Self),
+            ("doctor POST", async () => Check(await post(postTarget, options, VllmServer.ModelId, ModelSource.Override, CancellationToken.None)), Proc.Self),
+            ("blackbox GET", () => Blackbox(scrape, $"{blackbox}/probe?module=llm_get{module}&target={Uri.EscapeDataString(baseUrl + "/v1/models")}"), blackboxPid),
+            ("blackbox POST", () => Blackbox(scrape, $"{blackbox}/probe?module=llm_post{module}&target={Uri.EscapeDataString(baseUrl + "/v1/chat/completions")}"), blackboxPid),
         };
 
+        var loadStart = File.ReadAllText("/proc/loadavg").Trim();
         foreach (var mode in modes)
         {
             for (var i = 0; i < warmup; i++)
@@ -101,7 +110,11 @@ public static class ProbeOverhead
             }
         }
 
-        var result = new JsonObject { ["n_per_run"] = n, ["runs"] = runs, ["warmup"] = warmup, ["server_port"] = port };
+        var result = new JsonObject
+        {
+            ["n_per_run"] = n, ["runs"] = runs, ["warmup"] = warmup, ["server_port"] = port, ["scheme"] = tls ? "https" : "http",
+            ["loadavg_start"] = loadStart, ["loadavg_end"] = File.ReadAllText("/proc/loadavg").Trim(),
+        };
         var modesJson = new JsonObject();
         foreach (var (name, list) in perMode)
         {
@@ -156,12 +169,21 @@ public static class ProbeOverhead
         ? result.Timings.Total.TotalMicroseconds
         : throw new InvalidOperationException($"doctor probe failed: {result.Reason} {result.Detail}");
 
-    /// <summary>New connection, one request, the whole answer (by Content-Length), close: the least any prober must do.</summary>
-    private static double? Bare(IPEndPoint endpoint, byte[] request)
+    /// <summary>
+    /// New connection (with <paramref name="tls"/> a TLS handshake that accepts any certificate), one request, the whole
+    /// answer (by Content-Length), close: the least any prober must do.
+    /// </summary>
+    private static double? Bare(IPEndPoint endpoint, byte[] request, bool tls)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         socket.Connect(endpoint);
-        socket.Send(request);
+        using Stream stream = tls ? new SslStream(new NetworkStream(socket), false, (_, _, _, _) => true) : new NetworkStream(socket);
+        if (stream is SslStream ssl)
+        {
+            ssl.AuthenticateAsClient("localhost");
+        }
+
+        stream.Write(request);
         Span<byte> buffer = stackalloc byte[4096];
         var total = 0;
         var headerEnd = -1;
@@ -169,7 +191,7 @@ public static class ProbeOverhead
         var text = new StringBuilder();
         while (true)
         {
-            var read = socket.Receive(buffer[total..]);
+            var read = stream.Read(buffer[total..]);
             if (read == 0)
             {
                 throw new IOException("connection closed early");

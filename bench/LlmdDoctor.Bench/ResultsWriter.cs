@@ -105,7 +105,54 @@ public static class ResultsWriter
             verdicts.Add(($"probe {verb}: doctor time added ≤ blackbox", $"{Us(addD)} vs {Us(addB)} ({Ratio(addD, addB)})", addD <= addB));
         }
 
-        s.Append('\n').Append(Note(dir, "probe")).Append('\n');
+        s.Append('\n');
+        HttpsProbeSubsection(s, dir, verdicts);
+        s.Append(Note(dir, "probe")).Append('\n');
+    }
+
+    /// <summary>Section 1 over HTTPS (<c>probe-overhead --tls-ca</c>): the same modes, a full TLS handshake per probe for all three.</summary>
+    private static void HttpsProbeSubsection(StringBuilder s, string dir, List<(string, string, bool)> verdicts)
+    {
+        if (!File.Exists(Path.Combine(dir, "probe-overhead-https.json")))
+        {
+            return;
+        }
+
+        var j = Json(dir, "probe-overhead-https.json");
+        var m = j["modes"]!;
+        double V(string mode, string key) => (double)m[mode]![key]!;
+        string Load(string key) => string.Join(' ', ((string)j[key]!).Split(' ').Take(3));
+        s.Append("### 1b. The same over HTTPS\n\n");
+        s.Append("`serve-vllm --tls-dir` serves the same answers over TLS with a certificate for 127.0.0.1 signed by an RSA 2048 CA the bench ");
+        s.Append("makes (as OpenShift's service CA signs serving certificates). Both probers trust only that CA: the doctor as the gateway's ");
+        s.Append("`CaFile`, blackbox through `tls_config.ca_file` in its `llm_get_tls`/`llm_post_tls` modules; neither skips verification. ");
+        s.Append("Both open a new connection with a full TLS handshake per probe (the target is an IP address, so no TLS session is resumed). ");
+        s.Append("**bare** adds a TLS handshake that accepts any certificate to the raw-socket client (the handshake alone). ")
+            .Append(j["runs"]).Append(" runs × ").Append(j["n_per_run"]).Append(" probes per mode after ").Append(j["warmup"])
+            .Append(" warm-up probes; load average (1/5/15 min) ").Append(Load("loadavg_start")).Append(" at the start, ").Append(Load("loadavg_end"))
+            .Append(" at the end.\n\n");
+        s.Append("| mode | caller wall, median | p90 | prober's own duration | CPU per probe |\n|---|---|---|---|---|\n");
+        foreach (var mode in new[] { "bare GET", "doctor GET", "blackbox GET", "bare POST", "doctor POST", "blackbox POST" })
+        {
+            var own = m[mode]!["own_median_us"];
+            s.Append("| ").Append(mode).Append(" | ").Append(Us(V(mode, "median_us"))).Append(" | ").Append(Us(V(mode, "p90_us")))
+                .Append(" | ").Append(own is null ? "—" : Us((double)own)).Append(" | ").Append(Us(V(mode, "cpu_us_per_probe"))).Append(" |\n");
+        }
+
+        s.Append("\n| HTTPS | time added over bare, doctor | blackbox | CPU per probe, doctor | blackbox | CPU doctor ÷ blackbox |\n|---|---|---|---|---|---|\n");
+        foreach (var verb in new[] { "GET", "POST" })
+        {
+            var bare = V($"bare {verb}", "median_us");
+            var addD = (double)m[$"doctor {verb}"]!["own_median_us"]! - bare;
+            var addB = (double)m[$"blackbox {verb}"]!["own_median_us"]! - bare;
+            var d = V($"doctor {verb}", "cpu_us_per_probe");
+            var b = V($"blackbox {verb}", "cpu_us_per_probe");
+            s.Append("| ").Append(verb).Append(" | ").Append(Us(addD)).Append(" | ").Append(Us(addB)).Append(" | ").Append(Us(d)).Append(" | ")
+                .Append(Us(b)).Append(" | ").Append(Ratio(d, b)).Append(" |\n");
+            verdicts.Add(($"probe HTTPS {verb}: doctor CPU per probe ≤ blackbox", $"{Us(d)} vs {Us(b)} ({Ratio(d, b)})", d <= b));
+        }
+
+        s.Append('\n');
     }
 
     private static void DumpSection(StringBuilder s, string dir, List<(string, string, bool)> verdicts)

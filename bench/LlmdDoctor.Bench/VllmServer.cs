@@ -14,7 +14,8 @@ namespace LlmdDoctor.Bench;
 /// <summary>
 /// A tiny vLLM-like server on loopback: GET …/v1/models answers a one-model list, POST …/v1/chat/completions and
 /// …/v1/completions answer a fixed one-token completion after reading the body. <c>--ports N</c> listens on N
-/// ports (one per simulated gateway); <c>--delay-ms</c> delays every answer (the scale benchmark's 50 ms).
+/// ports (one per simulated gateway); <c>--delay-ms</c> delays every answer (the scale benchmark's 50 ms);
+/// <c>--tls-dir DIR</c> serves HTTPS with a certificate signed by a CA the bench makes there (<c>DIR/ca.pem</c>).
 /// </summary>
 public static class VllmServer
 {
@@ -31,15 +32,28 @@ public static class VllmServer
         var ports = args.Int("ports", 1);
         var delay = TimeSpan.FromMilliseconds(args.Int("delay-ms", 0));
         var portFile = args.Str("port-file");
+        var tlsDir = args.Str("tls-dir", "");
+        using var certificate = tlsDir.Length > 0 ? BenchTls.CreateServerCertificate(tlsDir) : null;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (certificate is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             for (var i = 0; i < ports; i++)
             {
-                k.Listen(IPAddress.Loopback, 0);
+                k.Listen(IPAddress.Loopback, 0, listen =>
+                {
+                    if (certificate is not null)
+                    {
+                        listen.UseHttps(certificate);
+                    }
+                });
             }
         });
         var app = builder.Build();

@@ -5,14 +5,25 @@ namespace LlmdDoctor.Probes;
 
 /// <summary>
 /// Validates a server certificate against the system trust, a CA file, or nothing (explicit insecure-skip-verify),
-/// and remembers in words what was wrong with it so a TLS failure explains itself.
+/// and remembers in words what was wrong with it so a TLS failure explains itself. With a readable CA file the
+/// handshake itself builds the chain against that file's CAs only (<see cref="ChainPolicy"/>), so the chain and
+/// errors handed to <see cref="Validate"/> are already the CA file's verdict.
 /// </summary>
 internal sealed class CertificateTrust
 {
     private readonly string? _caFile;
+    private readonly CaTrust? _ca;
     private readonly bool _insecure;
 
-    public CertificateTrust(string? caFile, bool insecure) => (_caFile, _insecure) = (caFile, insecure);
+    /// <param name="ca">The CA file read (<see cref="CaTrustCache"/>); null when <paramref name="caFile"/> is.</param>
+    public CertificateTrust(string? caFile, CaTrust? ca, bool insecure) => (_caFile, _ca, _insecure) = (caFile, ca, insecure);
+
+    /// <summary>
+    /// The chain policy for one handshake: a copy of the CA file's (SslStream adds the server's intermediates to the
+    /// policy it is given and sets its application policy: dotnet/runtime System.Net.Security
+    /// <c>SslStream.Protocol.cs</c> <c>VerifyRemoteCertificate</c>), or null for the system trust.
+    /// </summary>
+    public X509ChainPolicy? ChainPolicy => _ca?.Policy?.Clone();
 
     /// <summary>What was wrong with the certificate, or null when nothing was.</summary>
     public string? Problem { get; private set; }
@@ -33,12 +44,11 @@ internal sealed class CertificateTrust
 
         if (_caFile is not null && (errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
         {
-            errors &= ~SslPolicyErrors.RemoteCertificateChainErrors;
-            if (!ChainsToCaFile(cert, chain, out var why))
-            {
-                errors |= SslPolicyErrors.RemoteCertificateChainErrors;
-                Problem = why;
-            }
+            // With the CA file's policy the chain was built against its CAs only. Unreadable, the system store was
+            // used, and a chain it cannot complete is explained by the unreadable file.
+            Problem = _ca?.ReadError is { } unreadable
+                ? $"CA file {_caFile} could not be read: {unreadable}"
+                : $"not signed by a CA in {_caFile}: " + Describe(cert, chain?.ChainStatus ?? []);
         }
         else if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) != 0)
         {
@@ -62,29 +72,6 @@ internal sealed class CertificateTrust
             return true;
         }
 
-        return false;
-    }
-
-    private bool ChainsToCaFile(X509Certificate2 cert, X509Chain? presented, out string why)
-    {
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPemFile(_caFile!);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
-        {
-            why = $"CA file {_caFile} could not be read: {ex.Message}";
-            return false;
-        }
-
-        if (Core.Security.CustomRootChain.Build(cert, roots, presented, out var status))
-        {
-            why = "";
-            return true;
-        }
-
-        why = $"not signed by a CA in {_caFile}: " + Describe(cert, status);
         return false;
     }
 

@@ -19,6 +19,7 @@ internal sealed class HttpProber : IDisposable
     private readonly ProbeSettings _settings;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate;
+    private readonly CaTrustCache _caFiles = new();
 
     public HttpProber(ProbeSettings settings, TimeProvider time)
     {
@@ -55,7 +56,7 @@ internal sealed class HttpProber : IDisposable
         var serverName = tls ? options.Sni ?? HostOnly(options.Host) ?? host : null;
         var clock = new ProbeClock(_time);
         using var phase = Core.Telemetry.CollectionProgress.Enter($"probe {target.Method} {uri.GetLeftPart(UriPartial.Path)} of Gateway {target.GatewayNamespace}/{target.GatewayName}");
-        var connector = new ProbeConnector(host, uri.Port, serverName, tls ? new CertificateTrust(options.CaFile, options.InsecureSkipVerify) : null, clock);
+        var connector = new ProbeConnector(host, uri.Port, serverName, tls ? Trust(options) : null, clock);
         using var activity = Core.Telemetry.DoctorActivity.Source.StartActivity($"probe {target.Method} {target.Kind}", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("http.request.method", target.Method);
         activity?.SetTag("url.path", uri.AbsolutePath);
@@ -252,5 +253,12 @@ internal sealed class HttpProber : IDisposable
         return Uri.TryCreate($"http://{hostHeader}", UriKind.Absolute, out var u) ? u.IdnHost : hostHeader;
     }
 
-    public void Dispose() => _gate.Dispose();
+    private CertificateTrust Trust(GatewayProbeOptions options) =>
+        new(options.CaFile, options.CaFile is { } file ? _caFiles.For(file) : null, options.InsecureSkipVerify);
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _caFiles.Dispose();
+    }
 }

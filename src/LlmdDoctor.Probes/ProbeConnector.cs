@@ -54,6 +54,7 @@ internal sealed class ProbeConnector
             {
                 TargetHost = _serverName,
                 RemoteCertificateValidationCallback = _trust!.Validate,
+                CertificateChainPolicy = _trust.ChainPolicy,
                 ApplicationProtocols = [SslApplicationProtocol.Http11],
             }, cancellation).ConfigureAwait(false);
         }

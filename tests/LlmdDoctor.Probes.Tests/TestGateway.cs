@@ -7,6 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace LlmdDoctor.Probes.Tests;
@@ -33,6 +34,18 @@ public sealed class TestGateway : IAsyncLifetime
     public string TrustedHttpsUrl { get; private set; } = "";
     public string CaFile { get; private set; } = "";
 
+    /// <summary>A second CA, which signed <see cref="OtherLeaf"/> and not the gateway's certificates.</summary>
+    public string OtherCaFile { get; private set; } = "";
+
+    public X509Certificate2 TrustedLeaf { get; private set; } = null!;
+
+    public X509Certificate2 OtherLeaf { get; private set; } = null!;
+
+    /// <summary>HTTPS whose certificate is whatever <see cref="RotatingCertificate"/> is at each handshake (a rotation).</summary>
+    public string RotatingHttpsUrl { get; private set; } = "";
+
+    public X509Certificate2 RotatingCertificate { get; set; } = null!;
+
     /// <summary>Requests seen per scenario: method, path, headers and body.</summary>
     public ConcurrentDictionary<string, ConcurrentQueue<SeenRequest>> Seen { get; } = new(StringComparer.Ordinal);
 
@@ -44,8 +57,11 @@ public sealed class TestGateway : IAsyncLifetime
     {
         var (ca, leaf) = TestCertificates.CaAndLeaf();
         CaFile = TestCertificates.WritePem(ca);
+        var (otherCa, otherLeaf) = TestCertificates.CaAndLeaf();
+        OtherCaFile = TestCertificates.WritePem(otherCa);
+        (TrustedLeaf, OtherLeaf, RotatingCertificate) = (leaf, otherLeaf, leaf);
         var expired = TestCertificates.ExpiredSelfSigned();
-        int http = FreePort(), expiredPort = FreePort(), trustedPort = FreePort();
+        int http = FreePort(), expiredPort = FreePort(), trustedPort = FreePort(), rotatingPort = FreePort();
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,6 +70,7 @@ public sealed class TestGateway : IAsyncLifetime
             k.Listen(IPAddress.Loopback, http);
             k.Listen(IPAddress.Loopback, expiredPort, o => o.UseHttps(expired));
             k.Listen(IPAddress.Loopback, trustedPort, o => o.UseHttps(leaf));
+            k.Listen(IPAddress.Loopback, rotatingPort, o => o.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => RotatingCertificate }));
         });
         _app = builder.Build();
         _app.Run(HandleAsync);
@@ -61,6 +78,7 @@ public sealed class TestGateway : IAsyncLifetime
         HttpUrl = $"http://127.0.0.1:{http}";
         ExpiredHttpsUrl = $"https://127.0.0.1:{expiredPort}";
         TrustedHttpsUrl = $"https://127.0.0.1:{trustedPort}";
+        RotatingHttpsUrl = $"https://127.0.0.1:{rotatingPort}";
     }
 
     public async Task DisposeAsync()
@@ -71,6 +89,7 @@ public sealed class TestGateway : IAsyncLifetime
         }
 
         File.Delete(CaFile);
+        File.Delete(OtherCaFile);
     }
 
     public IReadOnlyList<SeenRequest> SeenBy(string scenario) =>
