@@ -170,10 +170,10 @@ rm -f "$WORK/conn-seed.json"
 "$H" simulate --scenario seed-rhoai --out "$WORK/conn-seed.json" >"$WORK/sim-seed.log" 2>&1 &
 SIM=$!; PIDS+=("$SIM")
 # What runs `serve`, on disk (debug symbols left out, as the Containerfile leaves them out of the image).
-size_of() { du -sb --exclude='*.pdb' --exclude='*.dbg' "$1" | cut -f1; }
-echo "$(( $(size_of "$WORK/doctor-jit") / 1048576 )) MiB + the shared .NET and ASP.NET Core runtimes" >"$OUT/size-jit.txt"
-echo "$(( $(size_of "$WORK/doctor") / 1048576 )) MiB (self-contained directory)" >"$OUT/size-r2r.txt"
-echo "$(( $(size_of "$WORK/doctor-aot") / 1048576 )) MiB (one executable)" >"$OUT/size-aot.txt"
+size_of() { du -sb --exclude='*.pdb' --exclude='*.dbg' "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
+echo "$(size_of "$WORK/doctor-jit") MiB + the shared .NET and ASP.NET Core runtimes" >"$OUT/size-jit.txt"
+echo "$(size_of "$WORK/doctor") MiB (self-contained directory)" >"$OUT/size-r2r.txt"
+echo "$(size_of "$WORK/doctor-aot") MiB (one executable)" >"$OUT/size-aot.txt"
 for build in jit r2r aot; do
   case $build in
     jit) doctor=(dotnet "$WORK/doctor-jit/llmd-doctor.dll");;

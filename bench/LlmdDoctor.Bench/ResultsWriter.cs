@@ -190,13 +190,12 @@ public static class ResultsWriter
     }
 
     // The shipped agent (`llmd-doctor serve`) and `report`/`explain` in the three ways .NET can run them; the image
-    // ships Native AOT (Containerfile). A fourth column appears when bench/footprint.sh measured a build without `demo`.
+    // ships Native AOT (Containerfile).
     private static readonly (string Key, string Name)[] Builds =
     [
         ("jit", "JIT (framework-dependent)"),
         ("r2r", "ReadyToRun (self-contained)"),
         ("aot", "Native AOT (shipped)"),
-        ("aot-nodemo", "Native AOT, `-p:DemoSupport=false`"),
     ];
 
     private sealed record FootprintRun(string Key, string Name, List<JsonNode> Cycles, JsonNode Report, JsonNode Explain, string Size);
