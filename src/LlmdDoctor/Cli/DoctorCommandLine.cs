@@ -67,7 +67,7 @@ public static class DoctorCommandLine
         root.Subcommands.Add(Commands.Collect(console));
         root.Subcommands.Add(Explain(console));
         root.Subcommands.Add(Commands.Fix(console));
-        root.Subcommands.Add(DemoFeature.IsSupported ? DemoCommand.Build(console) : DemoFeature.Unavailable(console));
+        root.Subcommands.Add(DemoCommand.Build(console));
         root.Subcommands.Add(TraceCommand.Build(console));
         return root;
     }
