@@ -19,6 +19,7 @@ Per-call behaviour is chosen with request metadata x-interop-mode (default: --mo
 """
 import argparse
 import http.server
+import socket
 import json
 import sys
 import threading
@@ -156,6 +157,20 @@ class Http1Only(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     do_GET = do_POST = do_PRI = _answer
+
+    def finish(self):
+        # Close the way real HTTP/1.1 servers do (nginx's lingering_close): stop writing, then read and drop what the
+        # client still sends. Python's http.server closes at once; an h2c client's preface, SETTINGS and HEADERS are
+        # then unread, the kernel answers with a RST instead of a FIN, and the RST discards the 505 already sent
+        # before the client reads it, so the client sometimes sees only "connection reset" (a flaky test).
+        super().finish()
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(2)
+            while self.connection.recv(65536):
+                pass
+        except OSError:
+            pass
 
     def log_message(self, *args):
         pass

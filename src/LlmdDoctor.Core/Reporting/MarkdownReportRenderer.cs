@@ -96,6 +96,6 @@ public static class MarkdownReportRenderer
     {
         var subject = $"{f.Subject.Kind} {(f.Subject.Namespace.Length > 0 ? f.Subject.Namespace + "/" : "")}{f.Subject.Name}";
         s.Append("| ").Append(f.Severity).Append(" | ").Append(f.Code).Append(" | ").Append(f.Name).Append(" | ").Append(ClusterText.Markdown(subject))
-            .Append(" | ").Append(causedBy).Append(" | ").Append(ClusterText.Markdown(message)).Append(" | [").Append(f.Code).Append("](").Append(ClusterText.Visible(f.RunbookUrl)).Append(") or `llmd-doctor explain ").Append(f.Code).Append("` |\n");
+            .Append(" | ").Append(causedBy).Append(" | ").Append(ClusterText.Markdown(message)).Append(" | [").Append(f.Code).Append("](").Append(ClusterText.Visible(f.RunbookUrl)).Append(") or ").Append(ClusterText.MarkdownCode(f.ExplainCommand)).Append(" |\n");
     }
 }

@@ -61,6 +61,10 @@ public sealed class ReportFinding
 
     /// <summary>Added after design §4: the offline fallback, <c>llmd-doctor explain CODE</c>, which prints the runbook wherever the link does not open.</summary>
     public string Explain { get; set; } = "";
+
+    /// <summary><see cref="Explain"/>, or the plain <c>llmd-doctor explain CODE</c> for a report that predates the field.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ExplainCommand => Explain.Length > 0 ? Explain : $"llmd-doctor explain {Code}";
 }
 
 /// <summary>

@@ -35,7 +35,7 @@ public static class TextReportRenderer
             foreach (var f in group)
             {
                 AppendFinding(s, f, null, null);
-                AppendRunbook(s, f.RunbookUrl, f.Code);
+                AppendRunbook(s, f.RunbookUrl, f.ExplainCommand);
             }
         }
 
@@ -103,7 +103,7 @@ public static class TextReportRenderer
                 AppendFinding(s, e.First, e.Entry.Routes, e.IsRoot ? null : e.Entry.CausedBy);
                 if (e.IsRoot)
                 {
-                    AppendRunbook(s, i.RunbookUrl, i.Runbook);
+                    AppendRunbook(s, i.RunbookUrl, e.First.ExplainCommand);
                 }
             }
         }
@@ -127,8 +127,8 @@ public static class TextReportRenderer
         s.Append("      ").Append(ClusterText.Visible(f.Message)).Append('\n');
     }
 
-    private static void AppendRunbook(StringBuilder s, string url, string code) =>
-        s.Append("      runbook: ").Append(ClusterText.Visible(url)).Append("  (llmd-doctor explain ").Append(code).Append(")\n");
+    private static void AppendRunbook(StringBuilder s, string url, string explain) =>
+        s.Append("      runbook: ").Append(ClusterText.Visible(url)).Append("  (").Append(ClusterText.Visible(explain)).Append(")\n");
 
     /// <summary>The match's conditions besides the path: <c>(Exact) [header X-Gateway-Model-Name=m] [POST]</c>; cluster strings shown as data (<see cref="ClusterText.Visible"/>).</summary>
     private static void AppendConditions(StringBuilder s, ReportFlow f)

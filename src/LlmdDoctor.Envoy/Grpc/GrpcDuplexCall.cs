@@ -163,7 +163,12 @@ public sealed class GrpcDuplexCall<TRequest, TResponse> : IAsyncDisposable
     private GrpcCallException Classify(Exception exception, CancellationToken readToken)
     {
         var rpc = exception as RpcException;
-        if (rpc?.StatusCode == StatusCode.DeadlineExceeded || (rpc is null && Stopwatch.GetTimestamp() >= _deadlineTimestamp))
+        // Past the deadline, a transport failure (no status from the peer: the RpcException carries the transport
+        // exception, or there is no RpcException) is the deadline's doing — the server honouring our grpc-timeout
+        // resets the stream, or our cancellation races its answer — and is reported as the deadline. A status the peer
+        // sent in its trailers stays what it is.
+        var transportFailure = rpc is null || rpc.Status.DebugException is not null;
+        if (rpc?.StatusCode == StatusCode.DeadlineExceeded || (transportFailure && Stopwatch.GetTimestamp() >= _deadlineTimestamp))
         {
             // Grpc.Net.Client's own timer, or a server honouring our grpc-timeout a moment before it.
             var clientSide = Stopwatch.GetTimestamp() >= _deadlineTimestamp;

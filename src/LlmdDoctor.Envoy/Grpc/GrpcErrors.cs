@@ -51,6 +51,13 @@ internal static class GrpcErrors
                     return Unavailable(GrpcFailureKind.ConnectionClosed, $"{target} closed the connection before answering", exception);
                 case HttpRequestError.ConnectionError:
                     return Unavailable(GrpcFailureKind.ConnectFailed, $"cannot connect to {target}: {request.Message}", exception);
+                case HttpRequestError.Unknown when request.InnerException is null:
+                    // SocketsHttpHandler's connection pool fails the first request this way when a new HTTP/2
+                    // connection shut down before it could carry one stream (dotnet/runtime HttpConnectionPool
+                    // ReturnHttp2Connection, net_http_http2_connection_not_established): an HTTP/1.1 server's answer
+                    // read as frames ends the connection during the handshake. Seen against the interop suite's
+                    // HTTP/1.1-only peer, alternating with InvalidResponse depending on timing.
+                    return Unavailable(GrpcFailureKind.NotHttp2, $"{target} did not complete the HTTP/2 handshake (an HTTP/1.1-only server?): not a gRPC/HTTP2 peer", exception);
                 default:
                     break;
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlmdDoctor.Kubernetes;
 using LlmdDoctor.Tests.Cli;
 
 namespace LlmdDoctor.Tests.Corpus;
@@ -31,10 +32,44 @@ public sealed class CorpusTests
         var sources = File.ReadAllText(Path.Combine(dir, "SOURCES.md"));
         Assert.True(File.Exists(Path.Combine(dir, "LICENSE")), $"{name}: LICENSE of the upstream project is missing");
         Assert.Matches("[0-9a-f]{40}", sources);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(dir, "bundle"), "*", SearchOption.AllDirectories))
+        var upstream = Path.Combine(dir, "upstream");
+        var kept = Directory.EnumerateFiles(Path.Combine(dir, "bundle"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.Exists(upstream) ? Directory.EnumerateFiles(upstream, "*", SearchOption.AllDirectories) : []);
+        foreach (var file in kept)
         {
             var relative = Path.GetRelativePath(dir, file).Replace('\\', '/');
             Assert.True(sources.Contains(relative, StringComparison.Ordinal), $"{name}: SOURCES.md does not say where {relative} comes from");
+        }
+    }
+
+    /// <summary>
+    /// An upstream file that is not a Kubernetes object (a Grafana dashboard JSON) is kept verbatim under
+    /// <c>upstream/</c> and reaches the bundle wrapped the way its project loads it (a ConfigMap, made by a tools/
+    /// script): the wrapped copy must hold the upstream text byte for byte.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_upstream_file_a_bundle_wraps_is_carried_unchanged(string name)
+    {
+        var dir = Path.Combine(CorpusCase.Root, name);
+        var upstream = Path.Combine(dir, "upstream");
+        if (!Directory.Exists(upstream))
+        {
+            return;
+        }
+
+        var carried = Directory.EnumerateFiles(Path.Combine(dir, "bundle"), "*.yaml", SearchOption.AllDirectories)
+            .SelectMany(f => YamlJson.ParseDocuments(File.ReadAllText(f)).OfType<JsonObject>())
+            .Where(o => (string?)o["kind"] == "ConfigMap" && o["data"] is JsonObject)
+            .SelectMany(o => o["data"]!.AsObject())
+            .ToLookup(d => d.Key, d => (string?)d.Value, StringComparer.Ordinal);
+        var files = Directory.GetFiles(upstream);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var key = Path.GetFileName(file);
+            Assert.True(carried.Contains(key), $"{name}: no ConfigMap in bundle/ carries upstream/{key}");
+            Assert.All(carried[key], text => Assert.True(text == File.ReadAllText(file), $"{name}: the ConfigMap copy of upstream/{key} differs from the upstream file"));
         }
     }
 
