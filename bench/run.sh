@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every llm-d doctor benchmark side by side with what users would otherwise run, and writes bench/RESULTS.md.
 # Installs what it needs (Debian: jq, hyperfine, prometheus-blackbox-exporter, GNU time). About 15 minutes on 2 cores
-# (two Native AOT publishes).
+# (one Native AOT publish).
 #   bash bench/run.sh            # everything
 #   BENCH_QUICK=1 bash bench/run.sh   # fewer runs/probes, to try the script (results marked as quick)
 set -euo pipefail
@@ -39,19 +39,17 @@ if (( ${#need[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-log "building (Release, self-contained, ReadyToRun: as the Containerfile builds the image)"
+log "building (Release, self-contained, ReadyToRun; the footprint section adds JIT and the Native AOT image build)"
 dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 --self-contained true \
   -p:PublishReadyToRun=true -o "$WORK/harness" -v q -nologo >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 --self-contained true \
   -p:PublishReadyToRun=true -o "$WORK/doctor" -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet build bench/LlmdDoctor.Bench.Micro/LlmdDoctor.Bench.Micro.csproj -c Release -o "$WORK/micro" -v q -nologo \
   >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-# The footprint section puts the same agent and `report` side by side as JIT (framework-dependent) and Native AOT
-# (what the Containerfile ships) builds.
-dotnet build bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -o "$WORK/harness-jit" -v q -nologo \
+# The footprint section runs the shipped agent, `llmd-doctor serve`, as JIT (framework-dependent), ReadyToRun (above)
+# and Native AOT (what the Containerfile ships) builds side by side (bench/footprint.sh).
+dotnet build src/LlmdDoctor/LlmdDoctor.csproj -c Release -o "$WORK/doctor-jit" -v q -nologo \
   >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-dotnet publish bench/LlmdDoctor.Bench/LlmdDoctor.Bench.csproj -c Release -r linux-x64 -p:PublishAot=true -o "$WORK/harness-aot" \
-  -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 dotnet publish src/LlmdDoctor/LlmdDoctor.csproj -c Release -r linux-x64 -p:PublishAot=true -warnaserror -o "$WORK/doctor-aot" \
   -v q -nologo >>"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
 H="$WORK/harness/llmd-doctor-bench"
@@ -200,26 +198,23 @@ stop "$SIM"
 load after-scale
 
 # ---------------------------------------------------------------------------------------------- 4. footprint
-log "4. footprint: agent RSS after 10 cycles on the simulated seed cluster; report wall time (JIT, ReadyToRun, Native AOT)"
+log "4. footprint: llmd-doctor serve after 10 cycles on the simulated seed cluster, report and explain (JIT, ReadyToRun, Native AOT)"
 rm -f "$WORK/conn-seed.json"
 "$H" simulate --scenario seed-rhoai --out "$WORK/conn-seed.json" >"$WORK/sim-seed.log" 2>&1 &
 SIM=$!; PIDS+=("$SIM")
-AGENT_URL=http://127.0.0.1:18080
+# What runs `serve`, on disk (debug symbols left out, as the Containerfile leaves them out of the image).
+size_of() { du -sb --exclude='*.pdb' --exclude='*.dbg' "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
+echo "$(size_of "$WORK/doctor-jit") MiB + the shared .NET and ASP.NET Core runtimes" >"$OUT/size-jit.txt"
+echo "$(size_of "$WORK/doctor") MiB (self-contained directory)" >"$OUT/size-r2r.txt"
+echo "$(size_of "$WORK/doctor-aot") MiB (one executable)" >"$OUT/size-aot.txt"
 for build in jit r2r aot; do
   case $build in
-    jit) agent=(dotnet "$WORK/harness-jit/llmd-doctor-bench.dll"); doctor="dotnet $WORK/harness-jit/llmd-doctor.dll";;
-    r2r) agent=("$H"); doctor="$DOCTOR";;
-    aot) agent=("$WORK/harness-aot/llmd-doctor-bench"); doctor="$WORK/doctor-aot/llmd-doctor";;
+    jit) doctor=(dotnet "$WORK/doctor-jit/llmd-doctor.dll");;
+    r2r) doctor=("$DOCTOR");;
+    aot) doctor=("$WORK/doctor-aot/llmd-doctor");;
   esac
-  "${agent[@]}" agent --connection "$WORK/conn-seed.json" --listen "$AGENT_URL" --interval-seconds 5 >"$WORK/agent-$build.log" 2>&1 &
-  AGENT=$!; PIDS+=("$AGENT")
-  "$H" footprint --pid "$AGENT" --url "$AGENT_URL" --cycles 10 --out "$OUT/footprint-$build.json"
-  hyperfine -N --warmup 3 --runs 20 -i --export-json "$OUT/report-hyperfine-$build.json" \
-    -n "report ($build)" "$doctor report --url $AGENT_URL" >"$WORK/hyperfine-report-$build.log" 2>&1 || { cat "$WORK/hyperfine-report-$build.log"; exit 1; }
-  [[ $build == aot ]] && { $doctor report --url "$AGENT_URL" >"$WORK/report.txt" 2>&1 || true; }
-  stop "$AGENT"
+  bash bench/footprint.sh "$WORK/conn-seed.json" "$H" "$build" "$OUT" "${doctor[@]}"
 done
-echo "report lines: $(wc -l <"$WORK/report.txt")" >"$OUT/report-shape.txt"
 stop "$SIM"
 load after-footprint
 

@@ -1,45 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LlmdDoctor.Agent;
-using LlmdDoctor.Cli;
-using LlmdDoctor.Collection;
-using LlmdDoctor.Configuration;
-using LlmdDoctor.Core.Checks;
-using LlmdDoctor.Core.Probes;
-using LlmdDoctor.Core.Reporting;
-using LlmdDoctor.Kubernetes;
-using LlmdDoctor.Probes;
 
 namespace LlmdDoctor.Bench;
 
 /// <summary>
-/// The agent for the footprint benchmark: the real agent (AgentCommands.RunAgentAsync: Kestrel with /metrics,
-/// /report…, the cycle loop, the checks, the report builder) over the live source (LiveClusterSource: Kubernetes API,
-/// port-forwarded Envoy admin, EPP gRPC, probes, Prometheus and Grafana) of a simulated cluster running in another
-/// process, so only the agent's own memory and CPU are measured.
+/// The footprint measurement: a running agent (bench/footprint.sh starts `llmd-doctor serve` against a simulated
+/// cluster in another process) is watched through its /metrics until N cycles completed, then its memory and CPU are
+/// read from /proc.
 /// </summary>
 public static class AgentBench
 {
-    public static async Task<int> RunAgentAsync(Args args)
-    {
-        var connection = await SimulatorBench.WaitForConnectionAsync(args.Str("connection"), TimeSpan.FromMinutes(2));
-        var work = Directory.CreateTempSubdirectory("llmd-bench-agent-");
-        var user = new DoctorConfig { Interval = TimeSpan.FromSeconds(args.Int("interval-seconds", 5)) };
-        var (config, source, _) = SimulatorBench.Open(connection, user, work.FullName);
-        using var disposable = source;
-        var settings = new ReportSettings(config, config.Policy([]), FailOn.Critical, "json");
-        try
-        {
-            // SIGTERM stops the agent's host (as in `llmd-doctor serve`), which ends the loop.
-            return await AgentCommands.RunAgentAsync(settings, source, args.Str("listen"), CancellationToken.None);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
-    }
-
     /// <summary>Waits for N complete cycles of a running agent, then reads its memory and CPU from /proc.</summary>
     public static async Task<int> MeasureAsync(Args args)
     {

@@ -10,7 +10,6 @@ return args.FirstOrDefault() switch
     "simulate" => await SimulatorBench.RunAsync(Args.Parse(args)),
     "scale" => await ScaleBench.RunAsync(Args.Parse(args)),
     "pod-inventory" => await PodInventoryBench.RunAsync(Args.Parse(args)),
-    "agent" => await AgentBench.RunAgentAsync(Args.Parse(args)),
     "footprint" => await AgentBench.MeasureAsync(Args.Parse(args)),
     "results" => ResultsWriter.Write(Args.Parse(args)),
     _ => Usage(),
@@ -18,6 +17,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: llmd-doctor-bench serve-vllm|probe-overhead|gen-dump|dump-modes|simulate|scale|pod-inventory|agent|footprint|results [--key value]...");
+    Console.Error.WriteLine("usage: llmd-doctor-bench serve-vllm|probe-overhead|gen-dump|dump-modes|simulate|scale|pod-inventory|footprint|results [--key value]...");
     return 2;
 }

@@ -80,10 +80,21 @@ public sealed partial class AgentLoop(
                 LogCycleFailed(logger, ex.GetType().Name, reason);
             }
 
+            ReturnCycleMemory();
             var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * config.Interval.TotalMilliseconds * 0.1);
             await DelayAsync(config.Interval + jitter, cancellation).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Between cycles the agent keeps about 3.5 MB of live objects (a heap snapshot after 10 cycles of the seed cluster),
+    /// but the GC keeps the regions a cycle filled committed until its next collection, which comes only with the next
+    /// cycle's allocations. One compacting full collection in aggressive mode after each cycle hands them back for the
+    /// idle interval: Native AOT `serve` 67–70 → 47 MiB RSS after 10 cycles, for about 30 ms CPU per cycle
+    /// (bench/notes/footprint.md).
+    /// </summary>
+    private static void ReturnCycleMemory() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>The Lease must outlive one interval plus its jitter, so a leader renewing once per cycle keeps it.</summary>
     public static TimeSpan LeaseDuration(TimeSpan interval) => interval * 2 + TimeSpan.FromSeconds(15);
