@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Wraps a Grafana dashboard JSON file in the ConfigMap llm-d's dashboard loader makes of it, so a bundle can carry it.
 
-llm-d's docs/monitoring/scripts/load-llm-d-dashboards.sh (called by install-prometheus-grafana.sh after it installs
-kube-prometheus-stack with `grafana.sidecar.dashboards.enabled: true`) runs, for each <name>.json:
-    kubectl create configmap llmd-<name> --from-file=<name>.json=<file> --namespace=<ns> --dry-run=client -o yaml \
+llm-d's guides/recipes/observability/load-llm-d-dashboards.sh (run after install-prometheus-grafana.sh installs
+kube-prometheus-stack with the Grafana dashboard sidecar on) runs, for each <name>.json (llm-d history as carried by
+zetxqx/llm-d @7edda66d76ccdb55e8c1cb1d4ce0cf0a854eae3f):
+    kubectl create configmap <name> --from-file=<name>.json=<file> --namespace=<ns> --dry-run=client -o yaml \
       | kubectl label -f - grafana_dashboard=1 --local --dry-run=client -o yaml | kubectl apply -f -
-The Grafana sidecar loads every ConfigMap labelled grafana_dashboard. This script writes the same object: name
-llmd-<name>, label grafana_dashboard: "1", one data key <name>.json holding the file unchanged. The value is written
+(The older docs/monitoring/scripts/ copy of the loader named the ConfigMap llmd-<name>.) The Grafana sidecar loads
+every ConfigMap labelled grafana_dashboard. This script writes the same object: name <name>, label
+grafana_dashboard: "1", one data key <name>.json holding the file unchanged. The value is written
 as a YAML double-quoted (JSON) string rather than kubectl's block scalar, so the text survives byte for byte.
 
 usage: wrap-dashboard-configmap.py NAMESPACE DASHBOARD.json TARGET.yaml
@@ -25,7 +27,7 @@ with open(target, "w", encoding="utf-8") as out:
 apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: llmd-{name}
+  name: {name}
   namespace: {namespace}
   labels:
     grafana_dashboard: "1"
