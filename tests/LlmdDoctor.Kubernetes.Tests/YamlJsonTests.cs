@@ -74,4 +74,31 @@ public sealed class YamlJsonTests
 
         Assert.True(JsonNode.DeepEquals(original, back), writer.ToString());
     }
+
+    /// <summary>
+    /// The alias budget counts what aliases add beyond the written nodes: a large written-out text is read whole, a
+    /// text whose aliases add a little is read, and one whose aliases add more than <see cref="YamlJson.MaxAliasNodes"/>
+    /// is refused as an alias bomb before it can hold hundreds of MiB.
+    /// </summary>
+    [Theory]
+    [InlineData("600,000 written scalars, no alias", 600_000, 0, true)]
+    [InlineData("an anchor of 1,000 scalars used 100 times (100,000 added)", 1_000, 100, true)]
+    [InlineData("an anchor of 1,000 scalars used 600 times (600,000 added)", 1_000, 600, false)]
+    public void Alias_budget_counts_only_what_aliases_add(string why, int scalars, int uses, bool read)
+    {
+        var yaml = new System.Text.StringBuilder("a: &a [");
+        yaml.AppendJoin(", ", Enumerable.Repeat("x", scalars)).Append("]\nuses: [");
+        yaml.AppendJoin(", ", Enumerable.Repeat("*a", uses)).Append("]\n");
+
+        var error = Record.Exception(() => YamlJson.ParseDocuments(yaml.ToString()));
+
+        if (read)
+        {
+            Assert.True(error is null, $"{why}: {error?.Message}");
+        }
+        else
+        {
+            Assert.True(error is YamlDotNet.Core.YamlException && error.Message.Contains("alias bomb", StringComparison.Ordinal), $"{why}: {error?.Message}");
+        }
+    }
 }

@@ -18,19 +18,26 @@ public static partial class YamlJson
     /// <summary>Deepest nesting of collections accepted (kubectl output nests a few dozen levels).</summary>
     public const int MaxDepth = 256;
 
-    /// <summary>Most JSON nodes one text may expand to once aliases are resolved (an alias bomb stops here).</summary>
+    /// <summary>Most JSON nodes one text may expand to once aliases are resolved.</summary>
     public const int MaxNodes = 4_000_000;
+
+    /// <summary>
+    /// Most nodes aliases may add beyond the nodes the text writes out (an alias bomb stops here). The check counts
+    /// nodes as it builds them, so the memory an alias bomb can take is what this many nodes hold (tens of MiB), not
+    /// what <see cref="MaxNodes"/> would allow (hundreds).
+    /// </summary>
+    public const int MaxAliasNodes = 500_000;
 
     /// <summary>Every document of a YAML text, null for empty ones.</summary>
     /// <exception cref="YamlException">
-    /// Malformed YAML, nesting deeper than <see cref="MaxDepth"/>, or aliases expanding beyond <see cref="MaxNodes"/>
-    /// nodes; <see cref="YamlException.Start"/> has the line and column.
+    /// Malformed YAML, nesting deeper than <see cref="MaxDepth"/>, or aliases adding more than <see cref="MaxAliasNodes"/>
+    /// nodes (or more than <see cref="MaxNodes"/> in all); <see cref="YamlException.Start"/> has the line and column.
     /// </exception>
     public static IReadOnlyList<JsonNode?> ParseDocuments(string yaml)
     {
         // The parser is a state machine; loading the representation model recurses once per level. Measure the
         // depth from the events first, so a deeply nested text is an error, not a stack overflow.
-        CheckDepth(yaml);
+        var written = CheckDepth(yaml);
         var stream = new YamlStream();
         try
         {
@@ -42,14 +49,16 @@ public static partial class YamlJson
             throw new YamlException(Mark.Empty, Mark.Empty, ex.Message, ex);
         }
 
-        var budget = new int[] { MaxNodes };
+        var budget = new int[] { (int)Math.Min(MaxNodes, written + (long)MaxAliasNodes) };
         return [.. stream.Documents.Select(d => ToJson(d.RootNode, 0, budget))];
     }
 
-    private static void CheckDepth(string yaml)
+    /// <summary>Checks the nesting depth from the parser's events and counts the nodes the text writes out (aliases not expanded).</summary>
+    private static long CheckDepth(string yaml)
     {
         var parser = new Parser(new StringReader(yaml));
         var depth = 0;
+        var written = 0L;
         var last = Mark.Empty;
         while (NextEvent(parser, last))
         {
@@ -57,17 +66,23 @@ public static partial class YamlJson
             switch (parser.Current)
             {
                 case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    written++;
                     if (++depth > MaxDepth)
                     {
                         throw new YamlException(parser.Current.Start, parser.Current.End, $"nesting deeper than {MaxDepth} levels");
                     }
 
                     break;
+                case YamlDotNet.Core.Events.Scalar:
+                    written++;
+                    break;
                 case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
                     depth--;
                     break;
             }
         }
+
+        return written;
     }
 
     /// <summary>
@@ -97,7 +112,7 @@ public static partial class YamlJson
 
         if (--budget[0] < 0)
         {
-            throw new YamlException(node.Start, node.End, $"aliases expand to more than {MaxNodes} nodes (an alias bomb?)");
+            throw new YamlException(node.Start, node.End, $"aliases expand to more than {MaxAliasNodes} nodes beyond the text's own, or the text to more than {MaxNodes} (an alias bomb?)");
         }
 
         switch (node)

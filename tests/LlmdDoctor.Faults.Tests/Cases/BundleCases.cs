@@ -187,7 +187,7 @@ public static class BundleCases
         {
             using var bundle = new Copy();
             bundle.Write("bomb.yaml", AliasBomb());
-            var outcome = await Memory.BoundedAsync(() => bundle.AnalyzeAsync(), 300);
+            var outcome = await Memory.BoundedAsync(() => bundle.AnalyzeAsync(), 150);
             FileSkipped(outcome, bundle, "bomb.yaml", "alias bomb");
         }),
 
