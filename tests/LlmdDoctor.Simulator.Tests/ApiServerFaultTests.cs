@@ -264,78 +264,20 @@ public sealed class ApiServerFaultTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => api.PortForwardAsync("ns", "a", 15000, "/x", cts.Token));
     }
 
-    /// <summary>(case, server requires a valid client certificate, client certificate sent, expected status). The "expect nothing" rows: the switch off.</summary>
-    public static TheoryData<string, bool, string, HttpStatusCode> ClientCertificateAnswers => new()
-    {
-        { "switch off, no certificate", false, "none", HttpStatusCode.OK },
-        { "switch off, an expired certificate", false, "expired", HttpStatusCode.OK },
-        { "switch on, a valid certificate", true, "valid", HttpStatusCode.OK },
-        { "switch on, no certificate", true, "none", HttpStatusCode.Unauthorized },
-        { "switch on, an expired certificate", true, "expired", HttpStatusCode.Unauthorized },
-        { "switch on, a certificate not valid yet", true, "future", HttpStatusCode.Unauthorized },
-    };
-
-    [Theory]
-    [MemberData(nameof(ClientCertificateAnswers))]
-    public async Task Over_HTTPS_the_handshake_accepts_any_client_certificate_and_the_switch_decides(string name, bool required, string sent, HttpStatusCode expected)
-    {
-        using var certificates = new SimulatorCertificates();
-        var faults = new ApiServerFaults { RequireValidClientCertificate = required };
-        using var client = sent switch
-        {
-            "valid" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)),
-            "expired" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddDays(-1)),
-            "future" => ClientCertificate(DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow.AddDays(30)),
-            _ => null,
-        };
-        await using var api = await ApiHost.StartAsync([Pod("a")], "t", faults, certificates.Server, client);
-
-        using var response = await api.GetAsync(PodsPath, "t");
-
-        Assert.Equal("https", api.Url.Scheme);
-        Assert.True(expected == response.StatusCode, $"{name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
-
-    private static X509Certificate2 ClientCertificate(DateTimeOffset from, DateTimeOffset to)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=doctor-user, O=system:masters", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.CreateSelfSigned(from, to);
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
-
-    /// <summary>The server on its own loopback port (<see cref="ApiServerHost"/>), with a client that speaks to it.</summary>
+    /// <summary>The server on plain HTTP loopback (<see cref="ApiServerHost"/>), with a client for these cases.</summary>
     private sealed class ApiHost : IAsyncDisposable
     {
         private readonly ApiServerHost _host;
-        private readonly HttpClient _http;
+        private readonly HttpClient _http = new();
 
-        private ApiHost(ApiServerHost host, HttpClient http)
-        {
-            _host = host;
-            _http = http;
-        }
+        private ApiHost(ApiServerHost host) => _host = host;
 
         public SimulatedApiServer Server => _host.Server;
 
         public Uri Url => _host.Url;
 
-        /// <summary>Plain HTTP, or HTTPS with <paramref name="serverCertificate"/> (the client trusts any server certificate and sends <paramref name="clientCertificate"/>).</summary>
-        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults,
-            X509Certificate2? serverCertificate = null, X509Certificate2? clientCertificate = null)
-        {
-            var server = new SimulatedApiServer(objects, token, Pong) { Faults = faults };
-            var host = await ApiServerHost.StartAsync(server, serverCertificate);
-            var handler = new SocketsHttpHandler();
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-            if (clientCertificate is not null)
-            {
-                handler.SslOptions.ClientCertificates = [clientCertificate];
-            }
-
-            return new ApiHost(host, new HttpClient(handler));
-        }
+        public static async Task<ApiHost> StartAsync(IReadOnlyList<JsonObject> objects, string? token, ApiServerFaults? faults) =>
+            new(await ApiServerHost.StartAsync(new SimulatedApiServer(objects, token, Pong) { Faults = faults }));
 
         public Task<HttpResponseMessage> GetAsync(string pathAndQuery, string token, CancellationToken ct = default)
         {

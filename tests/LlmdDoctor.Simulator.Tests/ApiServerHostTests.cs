@@ -24,17 +24,17 @@ public sealed class ApiServerHostTests
         ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "ns" },
     };
 
-    /// <summary>A self-signed certificate for client authentication, with its key.</summary>
-    private static X509Certificate2 ClientCertificate(string commonName)
+    /// <summary>A self-signed certificate for client authentication, with its key, valid from/to days from now.</summary>
+    private static X509Certificate2 ClientCertificate(string commonName, int fromDays = -1, int toDays = 1)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(fromDays), DateTimeOffset.UtcNow.AddDays(toDays));
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
-    /// <summary>(case, client certificate sent: none/trusted/untrusted, bearer token sent, server has a client CA, expected status).</summary>
+    /// <summary>(case, client certificate sent: none/trusted/untrusted/expired/future, bearer token sent, server has a client CA, expected status).</summary>
     public static TheoryData<string, string, string?, bool, HttpStatusCode> Authentications => new()
     {
         { "the right token", "none", "t", true, HttpStatusCode.OK },
@@ -43,6 +43,8 @@ public sealed class ApiServerHostTests
         { "no credentials", "none", null, true, HttpStatusCode.Unauthorized },
         { "a wrong token", "none", "wrong", true, HttpStatusCode.Unauthorized },
         { "a certificate the client CA does not verify", "untrusted", null, true, HttpStatusCode.Unauthorized },
+        { "an expired certificate the client CA issued", "expired", null, true, HttpStatusCode.Unauthorized },
+        { "a certificate the client CA issued, not valid yet", "future", null, true, HttpStatusCode.Unauthorized },
         { "a certificate, and the server has no client CA", "trusted", null, false, HttpStatusCode.Unauthorized },
     };
 
@@ -53,10 +55,12 @@ public sealed class ApiServerHostTests
         using var pki = new SimulatorCertificates();
         using var trusted = ClientCertificate("doctor");
         using var untrusted = ClientCertificate("stranger");
+        using var expired = ClientCertificate("doctor-expired", fromDays: -30, toDays: -1);
+        using var future = ClientCertificate("doctor-future", fromDays: 1, toDays: 30);
         var server = new SimulatedApiServer([Pod("a")], "t", (_, _, _, _) => null);
         if (clientCa)
         {
-            server.ClientCertificateAuthorities = [X509CertificateLoader.LoadCertificate(trusted.RawData)];
+            server.ClientCertificateAuthorities = [.. new[] { trusted, expired, future }.Select(c => X509CertificateLoader.LoadCertificate(c.RawData))];
         }
 
         await using var api = await ApiServerHost.StartAsync(server, pki.Server);
@@ -68,7 +72,7 @@ public sealed class ApiServerHostTests
         };
         if (certificate != "none")
         {
-            handler.ClientCertificates.Add(certificate == "trusted" ? trusted : untrusted);
+            handler.ClientCertificates.Add(certificate switch { "trusted" => trusted, "expired" => expired, "future" => future, _ => untrusted });
         }
 
         using var http = new HttpClient(handler);

@@ -11,8 +11,8 @@ namespace LlmdDoctor.Simulator.Kube;
 /// <summary>
 /// Fault switches of <see cref="SimulatedApiServer"/> for the fault matrix (tests/LlmdDoctor.Faults.Tests). Nothing here
 /// is set by <c>demo</c> or a scenario: without an instance attached the server answers as kube-apiserver does.
-/// Checked per request in this order: <see cref="BeforeRequest"/>, token, <see cref="RequireValidClientCertificate"/>,
-/// <see cref="Delays"/>, <see cref="Failures"/>; then the server's own routing (watch and port-forward consult
+/// Checked per request in this order: <see cref="BeforeRequest"/>, authentication (token or client certificate,
+/// <see cref="SimulatedApiServer.ClientCertificateAuthorities"/>), <see cref="Delays"/>, <see cref="Failures"/>; then the server's own routing (watch and port-forward consult
 /// <see cref="WatchSessions"/> and <see cref="PortForward"/> first).
 /// </summary>
 internal sealed class ApiServerFaults
@@ -27,15 +27,6 @@ internal sealed class ApiServerFaults
 
     /// <summary>Called with the 1-based number of every request before it is answered (e.g. to rotate the token).</summary>
     public Action<int>? BeforeRequest { get; set; }
-
-    /// <summary>
-    /// HTTPS only: a request without a client certificate, or with one outside its validity, gets 401. kube-apiserver's
-    /// x509 authenticator verifies the peer certificate (expiry included) and fails authentication with "verifying
-    /// certificate … failed", which the authentication filter answers 401 Unauthorized
-    /// (kubernetes staging/src/k8s.io/apiserver/pkg/authentication/request/x509/x509.go, Authenticator.AuthenticateRequest).
-    /// Without any credential the real server would fall back to anonymous; the fault matrix wants the 401.
-    /// </summary>
-    public bool RequireValidClientCertificate { get; set; }
 
     /// <summary>Every request with its Authorization header (test data only: the recorder is part of the fault hooks).</summary>
     public ConcurrentQueue<ApiRequest> Requests { get; } = new();

@@ -21,8 +21,7 @@ namespace LlmdDoctor.Simulator.Kube;
 /// kube-apiserver does when a client CA is configured ("Populate PeerCertificates in requests, but don't reject
 /// connections without certificates": <c>tls.RequestClientCert</c>, kubernetes
 /// staging/src/k8s.io/apiserver/pkg/server/secure_serving.go@0072a2a3c378): the certificate is judged per request, by
-/// the server's authentication (<see cref="SimulatedApiServer.ClientCertificateAuthorities"/>) or the fault switch
-/// <see cref="ApiServerFaults.RequireValidClientCertificate"/>.
+/// the server's authentication (<see cref="SimulatedApiServer.ClientCertificateAuthorities"/>).
 /// </summary>
 internal sealed class ApiServerHost : IAsyncDisposable
 {

@@ -7,19 +7,9 @@ namespace LlmdDoctor.Simulator.Kube;
 /// <summary>How the server answers when <see cref="ApiServerFaults"/> are attached (the fault matrix).</summary>
 internal sealed partial class SimulatedApiServer
 {
-    /// <summary>Client-certificate check, delays and scripted failures; true when the request is answered.</summary>
+    /// <summary>Delays and scripted failures; true when the request is answered.</summary>
     private static async Task<bool> AnsweredByFaultAsync(HttpContext context, ApiServerFaults faults, string path)
     {
-        if (faults.RequireValidClientCertificate)
-        {
-            var certificate = await context.Connection.GetClientCertificateAsync();
-            if (certificate is null || certificate.NotAfter < DateTime.Now || certificate.NotBefore > DateTime.Now)
-            {
-                await WriteStatusAsync(context, 401, "Unauthorized", "Unauthorized");
-                return true;
-            }
-        }
-
         foreach (var (prefix, delay) in faults.Delays)
         {
             if (path.StartsWith(prefix, StringComparison.Ordinal))

@@ -212,8 +212,11 @@ public static class KubernetesApiCases
         new(Area, "expired client certificate", "exits 3: the API server rejects the credential (401), named in the message", "exit 3", async () =>
         {
             await using var lab = await Lab.StartAsync(Certificates.Signed());
-            lab.ApiFaults.RequireValidClientCertificate = true;
             var (cert, key) = Certificates.Client(expired: true);
+            // Only the client certificate can get a request in (the kubeconfig sends no token), and the client CA
+            // issued it: kube-apiserver's x509 authenticator refuses it for its validity alone (x509.go Verify).
+            lab.Api.Token = "a-token-the-kubeconfig-does-not-send";
+            lab.Api.ClientCertificateAuthorities = [System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(cert)];
             lab.KubeCluster = $"server: {lab.ApiUrl.AbsoluteUri.TrimEnd('/')}\ncertificate-authority-data: {HealthyCluster.Base64(Certificates.CaPem)}";
             lab.KubeUser = $"client-certificate-data: {HealthyCluster.Base64(cert)}\nclient-key-data: {HealthyCluster.Base64(key)}";
             var outcome = await lab.CheckAsync();
