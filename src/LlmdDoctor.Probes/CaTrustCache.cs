@@ -34,7 +34,7 @@ internal sealed class CaTrust : IDisposable
     private CaTrust(X509Certificate2Collection roots, X509ChainPolicy? policy, string? readError) =>
         (_roots, Policy, ReadError) = (roots, policy, readError);
 
-    /// <summary>Only the file's CAs are trusted, revocation not checked (as <c>Core.Security.CustomRootChain</c>); null when unreadable.</summary>
+    /// <summary>Only the file's CAs are trusted, revocation not checked (<see cref="Core.Security.CustomRootChain.Policy"/>); null when unreadable.</summary>
     public X509ChainPolicy? Policy { get; }
 
     public string? ReadError { get; }
@@ -51,13 +51,7 @@ internal sealed class CaTrust : IDisposable
             return new CaTrust(roots, null, ex.Message);
         }
 
-        var policy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        policy.CustomTrustStore.AddRange(roots);
-        return new CaTrust(roots, policy, null);
+        return new CaTrust(roots, Core.Security.CustomRootChain.Policy(roots), null);
     }
 
     public void Dispose()

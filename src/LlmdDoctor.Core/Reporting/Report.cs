@@ -64,7 +64,7 @@ public sealed class ReportFinding
 
     /// <summary><see cref="Explain"/>, or the plain <c>llmd-doctor explain CODE</c> for a report that predates the field.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string ExplainCommand => Explain.Length > 0 ? Explain : $"llmd-doctor explain {Code}";
+    public string ExplainCommand => Explain.Length > 0 ? Explain : Runbooks.RunbookLibrary.ExplainCommand(Code, null);
 }
 
 /// <summary>

@@ -9,6 +9,18 @@ namespace LlmdDoctor.Core.Security;
 /// </summary>
 public static class CustomRootChain
 {
+    /// <summary>The chain policy: only <paramref name="roots"/> are trusted, revocation not checked.</summary>
+    public static X509ChainPolicy Policy(X509Certificate2Collection roots)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(roots);
+        return policy;
+    }
+
     public static bool Build(X509Certificate2 leaf, X509Certificate2Collection roots, X509Chain? presented, out X509ChainStatus[] status) =>
         Build(leaf, roots, presented, out status, out _);
 
@@ -16,9 +28,7 @@ public static class CustomRootChain
     public static bool Build(X509Certificate2 leaf, X509Certificate2Collection roots, X509Chain? presented, out X509ChainStatus[] status, out IReadOnlyList<X509Certificate2> path)
     {
         using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy = Policy(roots);
         if (presented is not null)
         {
             foreach (var element in presented.ChainElements)

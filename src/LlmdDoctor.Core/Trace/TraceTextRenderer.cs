@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LlmdDoctor.Core.Runbooks;
 
 namespace LlmdDoctor.Core.Trace;
 
@@ -36,7 +37,7 @@ public static class TraceTextRenderer
 
             if (hop.Code is { } code)
             {
-                text.Append(CultureInfo.InvariantCulture, $"      {code}  runbook: {hop.RunbookUrl}  (llmd-doctor explain {code})\n");
+                text.Append(CultureInfo.InvariantCulture, $"      {code}  runbook: {hop.RunbookUrl}  ({RunbookLibrary.ExplainCommand(code, null)})\n");
             }
         }
 
